@@ -1,0 +1,48 @@
+// `executor` services: run the stages of a deployment (local processes,
+// Slurm jobs, ...). The scheduler in the deploy command decides what runs
+// when; an executor only starts, watches and stops stage attempts.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "spackext/service.hpp"
+
+namespace spackext {
+
+struct StageJob {
+  std::string id;                      // unique within the deployment
+  std::vector<std::string> commands;   // shell commands, run in order
+  std::string workdir;
+  std::map<std::string, std::string> environment;
+  std::string log_path;
+  std::vector<std::string> after;      // native ids of jobs this one must follow
+  nlohmann::json resources = nlohmann::json::object();  // cpus, memory, time, partition
+};
+
+enum class JobState { pending, running, succeeded, failed, cancelled, unknown };
+
+struct JobStatus {
+  JobState state = JobState::unknown;
+  int exit_code = -1;
+  std::string detail;
+};
+
+class Executor : public Service {
+ public:
+  static constexpr const char* kKind = "executor";
+  // Starts the job; returns its native id (a PID, a Slurm job id, ...).
+  virtual std::string submit(const StageJob& job) = 0;
+  virtual JobStatus status(const std::string& native_id) = 0;
+  // Blocks up to `timeout` for any of `native_ids` to finish; returns the finished ones.
+  virtual std::vector<std::string> wait_any(const std::vector<std::string>& native_ids,
+                                            std::chrono::milliseconds timeout) = 0;
+  virtual void cancel(const std::string& native_id) = 0;
+};
+
+}  // namespace spackext

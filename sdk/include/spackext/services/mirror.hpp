@@ -1,0 +1,62 @@
+// `mirror` services: object stores holding Spack buildcaches, chosen by URL
+// scheme (file, https, s3, gs, oci, ...). A backend opens a store for a URL;
+// the store lists, reads and writes objects by key (a path below the mirror
+// root), streaming: no call buffers a whole object.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "spackext/service.hpp"
+
+namespace spackext {
+
+struct ObjectInfo {
+  std::string key;
+  std::uint64_t size = 0;
+  std::string etag;  // opaque version tag, empty if the store has none
+  std::optional<std::chrono::system_clock::time_point> modified;
+};
+
+// Receives an object's bytes in order; return false to abort the transfer.
+using ByteSink = std::function<bool(const char* data, std::size_t size)>;
+// Fills `buffer` with up to `capacity` bytes; returns 0 at the end.
+using ByteSource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
+
+struct PutOptions {
+  std::string content_type;
+  std::string if_match;  // only replace the object if its etag still is this
+  bool if_none_match = false;  // only create, never replace
+};
+
+class MirrorStore {
+ public:
+  virtual ~MirrorStore() = default;
+  virtual std::string url() const = 0;
+  virtual bool pushable() const = 0;
+  // Calls `visit` for every object whose key starts with `prefix`.
+  virtual void list(std::string_view prefix, const std::function<void(const ObjectInfo&)>& visit) = 0;
+  virtual std::optional<ObjectInfo> stat(std::string_view key) = 0;
+  virtual void get(std::string_view key, const ByteSink& sink) = 0;
+  virtual ObjectInfo put(std::string_view key, std::uint64_t size, const ByteSource& source,
+                         const PutOptions& options = {}) = 0;
+  virtual void remove(std::string_view key) = 0;
+};
+
+class MirrorBackend : public Service {
+ public:
+  static constexpr const char* kKind = "mirror";
+  // `settings` is the mirror's entry in the shape of Spack's mirrors.yaml
+  // (url, access_pair, profile, endpoint_url, ...).
+  virtual std::unique_ptr<MirrorStore> open(const std::string& url,
+                                            const nlohmann::json& settings) = 0;
+};
+
+}  // namespace spackext
