@@ -6,7 +6,8 @@
 # manifest embedded in the ".spackext_manifest" ELF section together with the
 # API version and ABI tag of the compiler used. Installs to
 # ${SPACKEXT_PLUGIN_INSTALL_DIR} (default lib/spack-ext/plugins).
-set(_SPACKEXT_PLUGIN_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+# A cache entry: functions run in other directory scopes than this include.
+set(_SPACKEXT_PLUGIN_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "")
 
 function(_spackext_embed_manifest target manifest validate)
   get_filename_component(manifest "${manifest}" ABSOLUTE)

@@ -1,0 +1,101 @@
+#include "plugins/elf_manifest.hpp"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "spackext/plugin.hpp"
+
+namespace spackext::core {
+namespace {
+
+// The ELF machine this host was built for: a plugin for another machine (a
+// shared home seen from an aarch64 login node) is refused with a clear reason.
+constexpr int host_machine() {
+#if defined(__x86_64__)
+  return EM_X86_64;
+#elif defined(__aarch64__)
+  return EM_AARCH64;
+#elif defined(__powerpc64__)
+  return EM_PPC64;
+#elif defined(__riscv)
+  return EM_RISCV;
+#else
+  return EM_NONE;
+#endif
+}
+
+std::string machine_name(int m) {
+  switch (m) {
+    case EM_X86_64: return "x86_64";
+    case EM_AARCH64: return "aarch64";
+    case EM_PPC64: return "ppc64";
+    case EM_RISCV: return "riscv";
+    case EM_386: return "i386";
+    case EM_ARM: return "arm";
+    default: return "machine " + std::to_string(m);
+  }
+}
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() { if (fd >= 0) ::close(fd); }
+};
+struct ElfCloser {
+  Elf* e;
+  ~ElfCloser() { if (e) elf_end(e); }
+};
+
+}  // namespace
+
+ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
+  using Status = ElfManifestResult::Status;
+  static const bool initialised = elf_version(EV_CURRENT) != EV_NONE;
+  if (!initialised) return {Status::bad_file, {}, "libelf cannot be initialised"};
+
+  FdCloser fd{::open(file.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (fd.fd < 0) return {Status::bad_file, {}, std::string("cannot open: ") + std::strerror(errno)};
+  // Check the magic ourselves: libelf happily "reads" any file as ELF_K_NONE.
+  unsigned char ident[EI_NIDENT] = {};
+  if (::pread(fd.fd, ident, sizeof ident, 0) != static_cast<ssize_t>(sizeof ident) ||
+      std::memcmp(ident, ELFMAG, SELFMAG) != 0)
+    return {Status::bad_file, {}, "not an ELF file"};
+
+  ElfCloser elf{elf_begin(fd.fd, ELF_C_READ_MMAP, nullptr)};
+  if (!elf.e || elf_kind(elf.e) != ELF_K_ELF)
+    return {Status::bad_file, {}, std::string("not a readable ELF file: ") + elf_errmsg(-1)};
+  GElf_Ehdr ehdr;
+  if (!gelf_getehdr(elf.e, &ehdr))
+    return {Status::bad_file, {}, std::string("cannot read the ELF header: ") + elf_errmsg(-1)};
+  if (ehdr.e_type != ET_DYN) return {Status::bad_file, {}, "not a shared object (ELF type is not DYN)"};
+  if (ehdr.e_machine != host_machine())
+    return {Status::bad_file, {},
+            "built for " + machine_name(ehdr.e_machine) + ", this host is " + machine_name(host_machine())};
+
+  std::size_t shstrndx = 0;
+  if (elf_getshdrstrndx(elf.e, &shstrndx) != 0)
+    return {Status::bad_file, {}, std::string("cannot read the ELF section headers (truncated file?): ") + elf_errmsg(-1)};
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(elf.e, scn)) != nullptr) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(scn, &shdr))
+      return {Status::bad_file, {}, std::string("cannot read an ELF section header: ") + elf_errmsg(-1)};
+    const char* name = elf_strptr(elf.e, shstrndx, shdr.sh_name);
+    if (!name) return {Status::bad_file, {}, std::string("cannot read ELF section names (truncated file?): ") + elf_errmsg(-1)};
+    if (std::strcmp(name, kManifestSection) != 0) continue;
+    if (shdr.sh_type == SHT_NOBITS) break;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (!data || !data->d_buf)
+      return {Status::bad_file, {}, std::string("cannot read the manifest section (truncated file?): ") + elf_errmsg(-1)};
+    return {Status::ok, std::string(static_cast<const char*>(data->d_buf), data->d_size), {}};
+  }
+  if (elf_errno() != 0)
+    return {Status::bad_file, {}, std::string("cannot read the ELF sections (truncated file?): ") + elf_errmsg(-1)};
+  return {Status::no_section, {}, {}};
+}
+
+}  // namespace spackext::core

@@ -1,0 +1,7 @@
+#include "greeter.hpp"
+
+namespace hello {
+
+std::string Greeter::greet(const std::string& name) const { return greeting_ + ", " + name + "!"; }
+
+}  // namespace hello
