@@ -36,5 +36,5 @@ function(spackext_add_gtest name)
                         spackext_testing ${ARG_LINK_LIBRARIES})
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "${SPACKEXT_TEST_ENVIRONMENT}" LABELS "${ARG_LABELS}")
+    PROPERTIES LABELS "${ARG_LABELS}")
 endfunction()

@@ -79,7 +79,7 @@ Host::Host(HostOptions options)
     std::string name = kv.substr(0, eq);
     // Host-level switches are not configuration keys.
     if (name == "SPACK_EXT_PLUGIN_PATH" || name == "SPACK_EXT_SITE_DIR" ||
-        name == "SPACK_EXT_ALLOW_INSECURE_PLUGINS")
+        name == "SPACK_EXT_ALLOW_INSECURE_PLUGINS" || name == "SPACK_EXT_SYSTEM_PLUGIN_PATH")
       continue;
     sources.environment[name] = kv.substr(eq + 1);
   }
@@ -118,10 +118,14 @@ std::vector<SearchRoot> Host::search_roots() const {
     }
   };
   for (const auto& p : options_.plugin_paths) add_list(p.string(), "--plugin-path");
-  if (!privileged()) {
-    add_list(env_or("SPACK_EXT_PLUGIN_PATH", ""), "SPACK_EXT_PLUGIN_PATH");
-    roots.push_back({paths_.user_plugins, "user"});
+  if (!privileged()) add_list(env_or("SPACK_EXT_PLUGIN_PATH", ""), "SPACK_EXT_PLUGIN_PATH");
+  // SPACK_EXT_SYSTEM_PLUGIN_PATH replaces the user, site and prefix folders
+  // (as GST_PLUGIN_SYSTEM_PATH does): tests and relocated installs use it.
+  if (const char* system = std::getenv("SPACK_EXT_SYSTEM_PLUGIN_PATH"); system && !privileged()) {
+    add_list(system, "SPACK_EXT_SYSTEM_PLUGIN_PATH");
+    return roots;
   }
+  if (!privileged()) roots.push_back({paths_.user_plugins, "user"});
   roots.push_back({paths_.site_plugins, "site"});
   roots.push_back({paths_.prefix / "lib" / "spack-ext" / "plugins", "prefix"});
   return roots;

@@ -6,17 +6,16 @@
 
 namespace spackext::testing {
 namespace {
-fs::path from_env(const char* name) {
+fs::path from_env(const char* name, const char* built_in) {
   const char* v = std::getenv(name);
-  if (!v || !*v) throw std::runtime_error(std::string(name) + " is not set (run the tests through ctest)");
-  return v;
+  return v && *v ? fs::path(v) : fs::path(built_in);
 }
 }  // namespace
 
 std::optional<fs::path> shared_dir() {
-  const char* v = std::getenv("SPACKEXT_SHARED_DIR");
-  if (!v || !*v || !fs::is_directory(v)) return std::nullopt;
-  return fs::path(v);
+  fs::path dir = from_env("SPACKEXT_SHARED_DIR", SPACKEXT_DEFAULT_SHARED_DIR);
+  if (!fs::is_directory(dir)) return std::nullopt;
+  return dir;
 }
 
 std::optional<fs::path> shared_fixture(const std::string& relative) {
@@ -25,10 +24,10 @@ std::optional<fs::path> shared_fixture(const std::string& relative) {
   return *dir / relative;
 }
 
-fs::path source_dir() { return from_env("SPACKEXT_SOURCE_DIR"); }
-fs::path build_dir() { return from_env("SPACKEXT_BUILD_DIR"); }
-fs::path host_binary() { return from_env("SPACKEXT_HOST_BINARY"); }
-fs::path plugin_dir() { return from_env("SPACKEXT_PLUGIN_DIR"); }
+fs::path source_dir() { return from_env("SPACKEXT_SOURCE_DIR", SPACKEXT_DEFAULT_SOURCE_DIR); }
+fs::path build_dir() { return from_env("SPACKEXT_BUILD_DIR", SPACKEXT_DEFAULT_BUILD_DIR); }
+fs::path host_binary() { return from_env("SPACKEXT_HOST_BINARY", SPACKEXT_DEFAULT_HOST_BINARY); }
+fs::path plugin_dir() { return from_env("SPACKEXT_PLUGIN_DIR", SPACKEXT_DEFAULT_PLUGIN_DIR); }
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
