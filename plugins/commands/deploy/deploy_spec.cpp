@@ -1,0 +1,275 @@
+#include "deploy_spec.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "spackext/errors.hpp"
+
+namespace spackext::deploy {
+namespace {
+
+// Reads one YAML document against the deploy.yaml schema, reporting the
+// first violation as "file:line: expected ...".
+class Reader {
+ public:
+  explicit Reader(fs::path file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
+    throw InputError(where(at), what);
+  }
+  std::string where(const YAML::Node& at) const {
+    auto mark = at.Mark();
+    return file_.string() + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : "");
+  }
+  int line(const YAML::Node& at) const { return at.Mark().line + 1; }
+
+  void expect_map(const YAML::Node& n, const std::string& what,
+                  const std::set<std::string>& allowed) const {
+    if (!n.IsMap()) fail(n, "expected " + what + " to be a mapping");
+    for (const auto& kv : n) {
+      auto key = kv.first.as<std::string>();
+      if (!allowed.count(key)) {
+        std::string keys;
+        for (const auto& k : allowed) keys += (keys.empty() ? "" : ", ") + k;
+        fail(kv.first, "unknown key '" + key + "' in " + what + " (expected one of: " + keys + ")");
+      }
+    }
+  }
+  std::string string(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar() || n.Scalar().empty()) fail(n, "expected " + what + " to be a non-empty string");
+    return n.Scalar();
+  }
+  std::vector<std::string> strings(const YAML::Node& n, const std::string& what) const {
+    std::vector<std::string> out;
+    if (n.IsScalar()) return {string(n, what)};
+    if (!n.IsSequence()) fail(n, "expected " + what + " to be a list of strings");
+    for (const auto& item : n) out.push_back(string(item, "each entry of " + what));
+    return out;
+  }
+  long integer(const YAML::Node& n, const std::string& what, long min) const {
+    long v = 0;
+    if (!n.IsScalar() || !YAML::convert<long>::decode(n, v) || v < min)
+      fail(n, "expected " + what + " to be an integer >= " + std::to_string(min));
+    return v;
+  }
+  double number(const YAML::Node& n, const std::string& what) const {
+    double v = 0;
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || v < 0)
+      fail(n, "expected " + what + " to be a non-negative number");
+    return v;
+  }
+  bool boolean(const YAML::Node& n, const std::string& what) const {
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+      fail(n, "expected " + what + " to be true or false");
+    return v;
+  }
+  fs::path path(const YAML::Node& n, const std::string& what, const fs::path& base) const {
+    fs::path p = string(n, what);
+    return p.is_absolute() ? p : base / p;
+  }
+
+  Matrix matrix_values(const YAML::Node& n, const std::string& what) const {
+    expect_map(n, what, {kMatrixAxes.begin(), kMatrixAxes.end()});
+    Matrix m;
+    for (const auto& kv : n) {
+      auto axis = kv.first.as<std::string>();
+      auto values = strings(kv.second, what + "." + axis);
+      if (values.empty()) fail(kv.second, "expected " + what + "." + axis + " to list at least one value");
+      std::set<std::string> seen;
+      for (const auto& v : values)
+        if (!seen.insert(v).second) fail(kv.second, "duplicate value '" + v + "' in " + what + "." + axis);
+      m[axis] = std::move(values);
+    }
+    return m;
+  }
+
+ private:
+  fs::path file_;
+};
+
+const std::set<std::string> kTopKeys = {"deployment", "matrix", "stages", "artifacts"};
+const std::set<std::string> kDeploymentKeys = {"name", "base_path", "spack"};
+const std::set<std::string> kArtifactKeys = {"propagate", "output"};
+const std::set<std::string> kStageKeys = {"name", "environment", "depends", "parallel", "run",
+                                          "resources", "retries", "retry_backoff", "estimate",
+                                          "env", "matrix"};
+const std::set<std::string> kResourceKeys = {"cpus", "memory", "time", "partition"};
+
+// The spack.yaml of an environment: the path as given (a directory or the
+// file itself) must exist and hold a document with a top-level `spack:` key.
+fs::path check_environment(const Reader& r, const YAML::Node& at, const fs::path& given) {
+  fs::path dir = given, file = given / "spack.yaml";
+  if (given.filename() == "spack.yaml") {
+    dir = given.parent_path();
+    file = given;
+  }
+  if (!fs::is_regular_file(file))
+    r.fail(at, "environment '" + given.string() + "' not found (expected a directory with spack.yaml or a spack.yaml file)");
+  YAML::Node env;
+  try {
+    env = YAML::LoadFile(file.string());
+  } catch (const YAML::Exception& e) {
+    throw InputError(file.string() + ":" + std::to_string(e.mark.line + 1),
+                     "malformed YAML: " + e.msg);
+  }
+  if (!env.IsMap() || !env["spack"])
+    throw InputError(file.string() + ":1", "expected a Spack environment (a top-level 'spack:' key)");
+  return dir;
+}
+
+// Rejects a dependency cycle among stages, naming it ("a -> b -> a").
+void check_acyclic(const Reader& r, const YAML::Node& stages_node, const DeploySpec& spec) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < spec.stages.size(); ++i) index[spec.stages[i].name] = i;
+  std::vector<int> color(spec.stages.size(), 0);  // 0 new, 1 on the path, 2 done
+  std::vector<std::size_t> path;
+  std::function<void(std::size_t)> visit = [&](std::size_t s) {
+    color[s] = 1;
+    path.push_back(s);
+    for (const auto& d : spec.stages[s].depends) {
+      auto t = index.at(d);
+      if (color[t] == 1) {
+        std::string cycle;
+        auto from = std::find(path.begin(), path.end(), t);
+        for (auto it = from; it != path.end(); ++it) cycle += spec.stages[*it].name + " -> ";
+        cycle += spec.stages[t].name;
+        r.fail(stages_node[static_cast<int>(t)], "dependency cycle: " + cycle);
+      }
+      if (color[t] == 0) visit(t);
+    }
+    path.pop_back();
+    color[s] = 2;
+  };
+  for (std::size_t s = 0; s < spec.stages.size(); ++s)
+    if (color[s] == 0) visit(s);
+}
+
+StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spec) {
+  r.expect_map(n, "a stage", kStageKeys);
+  StageSpec s;
+  s.line = r.line(n);
+  if (!n["name"]) r.fail(n, "expected a stage to have a 'name'");
+  s.name = r.string(n["name"], "stage name");
+  if (s.name.find_first_of("/,[] \t") != std::string::npos)
+    r.fail(n["name"], "expected a stage name without '/', ',', brackets or spaces");
+  const std::string what = "stage '" + s.name + "'";
+  if (auto e = n["environment"]) s.environment = check_environment(r, e, r.path(e, what + " environment", spec.file.parent_path()));
+  if (auto d = n["depends"]) s.depends = r.strings(d, what + " depends");
+  if (auto p = n["parallel"]) s.parallel = static_cast<int>(r.integer(p, what + " parallel", 1));
+  if (auto c = n["run"]) s.run = r.strings(c, what + " run");
+  if (s.run.empty() && s.environment.empty())
+    r.fail(n, "expected " + what + " to have an 'environment' (a spack.yaml) or 'run' commands");
+  if (auto res = n["resources"]) {
+    r.expect_map(res, what + " resources", kResourceKeys);
+    if (res["cpus"]) s.resources.cpus = static_cast<int>(r.integer(res["cpus"], "cpus", 1));
+    if (res["memory"]) s.resources.memory = r.string(res["memory"], "memory");
+    if (res["time"]) s.resources.time = r.string(res["time"], "time");
+    if (res["partition"]) s.resources.partition = r.string(res["partition"], "partition");
+  }
+  if (auto t = n["retries"]) s.retries = static_cast<int>(r.integer(t, what + " retries", 0));
+  if (auto b = n["retry_backoff"]) s.retry_backoff_s = r.number(b, what + " retry_backoff (seconds)");
+  if (auto e = n["estimate"]) s.estimate_min = r.number(e, what + " estimate (minutes)");
+  if (auto e = n["env"]) {
+    if (!e.IsMap()) r.fail(e, "expected " + what + " env to be a mapping of variables");
+    for (const auto& kv : e) s.env[r.string(kv.first, "a variable name")] = kv.second.as<std::string>("");
+  }
+  if (auto m = n["matrix"]) {
+    if (m.IsMap()) {
+      s.matrix = r.matrix_values(m, what + " matrix");
+    } else {
+      // A list of axis names taken from the top-level matrix.
+      for (const auto& axis : r.strings(m, what + " matrix")) {
+        auto it = spec.matrix.find(axis);
+        if (it == spec.matrix.end())
+          r.fail(m, "expected " + what + " matrix axis '" + axis + "' to be defined in the top-level matrix");
+        s.matrix[axis] = it->second;
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+nlohmann::json Resources::to_json() const {
+  nlohmann::json j = nlohmann::json::object();
+  if (cpus) j["cpus"] = *cpus;
+  if (!memory.empty()) j["memory"] = memory;
+  if (!time.empty()) j["time"] = time;
+  if (!partition.empty()) j["partition"] = partition;
+  return j;
+}
+
+const StageSpec* DeploySpec::find_stage(const std::string& stage) const {
+  for (const auto& s : stages)
+    if (s.name == stage) return &s;
+  return nullptr;
+}
+
+DeploySpec parse_deploy_spec(const std::string& text, const fs::path& file) {
+  Reader r(file);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(file.string() + ":" + std::to_string(e.mark.line + 1), "malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw InputError(file.string() + ":1", "expected a mapping with 'deployment' and 'stages'");
+  r.expect_map(root, "the document", kTopKeys);
+
+  DeploySpec spec;
+  spec.file = file;
+  const fs::path dir = file.parent_path();
+  auto d = root["deployment"];
+  if (!d) r.fail(root, "expected a 'deployment' section (name, base_path)");
+  r.expect_map(d, "deployment", kDeploymentKeys);
+  if (!d["name"]) r.fail(d, "expected deployment.name");
+  spec.name = r.string(d["name"], "deployment.name");
+  spec.base_path = d["base_path"] ? r.path(d["base_path"], "deployment.base_path", dir) : dir;
+  if (d["spack"]) spec.spack = r.string(d["spack"], "deployment.spack");
+
+  if (auto m = root["matrix"]) spec.matrix = r.matrix_values(m, "matrix");
+
+  spec.artifacts_output = spec.base_path / "artifacts";
+  if (auto a = root["artifacts"]) {
+    r.expect_map(a, "artifacts", kArtifactKeys);
+    if (a["propagate"]) spec.propagate = r.boolean(a["propagate"], "artifacts.propagate");
+    if (a["output"]) spec.artifacts_output = r.path(a["output"], "artifacts.output", spec.base_path);
+  }
+
+  auto stages = root["stages"];
+  if (!stages) r.fail(root, "expected a 'stages' list");
+  if (!stages.IsSequence() || stages.size() == 0) r.fail(stages, "expected 'stages' to be a non-empty list");
+  std::set<std::string> names;
+  for (const auto& n : stages) {
+    auto s = read_stage(r, n, spec);
+    if (!names.insert(s.name).second) r.fail(n, "duplicate stage name '" + s.name + "'");
+    spec.stages.push_back(std::move(s));
+  }
+  for (std::size_t i = 0; i < spec.stages.size(); ++i) {
+    for (const auto& dep : spec.stages[i].depends) {
+      if (!names.count(dep)) {
+        auto dn = stages[static_cast<int>(i)]["depends"];
+        r.fail(dn, "stage '" + spec.stages[i].name + "' depends on unknown stage '" + dep + "'");
+      }
+    }
+  }
+  check_acyclic(r, stages, spec);
+  return spec;
+}
+
+DeploySpec load_deploy_spec(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file.string(), "cannot read the deployment file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_deploy_spec(ss.str(), fs::absolute(file));
+}
+
+}  // namespace spackext::deploy

@@ -1,0 +1,65 @@
+// The deployment description (deploy.yaml): what to build, in which stages,
+// with which dependencies, resources and retries. Loaded and validated by
+// load_deploy_spec(); everything after that trusts the model.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace spackext::deploy {
+
+namespace fs = std::filesystem;
+
+// The toolchain axes a stage may be expanded over, in naming order.
+inline const std::vector<std::string> kMatrixAxes = {"compilers", "mpis", "apps"};
+
+struct Resources {
+  std::optional<int> cpus;
+  std::string memory;     // Slurm syntax: "8G", "500M"
+  std::string time;       // Slurm syntax: "02:00:00", "90"
+  std::string partition;
+  nlohmann::json to_json() const;
+};
+
+// Axis name -> values; only the axes the stage is expanded over.
+using Matrix = std::map<std::string, std::vector<std::string>>;
+
+struct StageSpec {
+  std::string name;
+  int line = 0;                     // 1-based line of the stage in the file
+  fs::path environment;             // directory holding spack.yaml; empty if none
+  std::vector<std::string> depends;
+  int parallel = 0;                 // at most this many nodes at once; 0 = no limit
+  std::vector<std::string> run;     // shell commands; empty = Spack's defaults
+  Resources resources;
+  int retries = 0;                  // extra attempts after a failure
+  double retry_backoff_s = 5.0;     // first retry delay; doubles on each retry
+  std::optional<double> estimate_min;  // duration guess when nothing is recorded
+  std::map<std::string, std::string> env;
+  Matrix matrix;
+};
+
+struct DeploySpec {
+  fs::path file;
+  std::string name;
+  fs::path base_path;               // working directory of every stage
+  std::string spack = "spack";      // the Spack executable used by default commands
+  Matrix matrix;                    // axes a stage may reference by name
+  std::vector<StageSpec> stages;
+  bool propagate = true;            // downstream stages see their inputs' artifacts
+  fs::path artifacts_output;        // where stage artifacts are kept
+  const StageSpec* find_stage(const std::string& name) const;
+};
+
+// Parses and validates `file`. Bad input throws spackext::InputError naming
+// "file:line" and what was expected.
+DeploySpec load_deploy_spec(const fs::path& file);
+// The same from text (file is used for messages and relative paths).
+DeploySpec parse_deploy_spec(const std::string& text, const fs::path& file);
+
+}  // namespace spackext::deploy
