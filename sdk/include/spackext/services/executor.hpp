@@ -22,6 +22,7 @@ struct StageJob {
   std::map<std::string, std::string> environment;
   std::string log_path;
   std::vector<std::string> after;      // native ids of jobs this one must follow
+  std::string name;                    // human name (Slurm job name); defaults to id
   nlohmann::json resources = nlohmann::json::object();  // cpus, memory, time, partition
 };
 
@@ -42,7 +43,14 @@ class Executor : public Service {
   // Blocks up to `timeout` for any of `native_ids` to finish; returns the finished ones.
   virtual std::vector<std::string> wait_any(const std::vector<std::string>& native_ids,
                                             std::chrono::milliseconds timeout) = 0;
+  // Stops the job (and everything it started). Also accepts the id of a job
+  // started by an earlier process (a host that was killed and resumed).
   virtual void cancel(const std::string& native_id) = 0;
+  // True if the executor itself holds a job back until every job in
+  // StageJob::after succeeded (Slurm's --dependency=afterok), so a job may be
+  // submitted before its dependencies finish. Otherwise the caller submits a
+  // job only once its dependencies succeeded.
+  virtual bool handles_dependencies() const { return false; }
 };
 
 }  // namespace spackext

@@ -1,0 +1,370 @@
+#include "deploy_command.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/program_options.hpp>
+
+#include "deployment_runner.hpp"
+#include "graph_file.hpp"
+#include "matrix_expansion.hpp"
+#include "schedule_simulator.hpp"
+#include "spackext/errors.hpp"
+
+namespace spackext::deploy {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kUsage =
+    "usage: spack-ext deploy <subcommand> [options]\n"
+    "  run --config deploy.yaml [--stages a,b] [--executor local|slurm] [--dry-run] [--jobs N] [--keep-going]\n"
+    "  status [ID] [--json]      state of a deployment (default: the latest)\n"
+    "  list                      every recorded deployment\n"
+    "  resume ID [--jobs N]      re-run what did not complete\n"
+    "  rollback ID               restore the outputs from before deployment ID\n"
+    "  plan (--config deploy.yaml | --graph graph.json) [--workers N] [--tiered]\n"
+    "every subcommand takes --state-db FILE (default: <state dir>/deploy.db)\n";
+
+std::atomic<bool> g_cancel{false};
+extern "C" void on_cancel_signal(int) { g_cancel.store(true); }
+
+// SIGINT/SIGTERM set the cancel flag while a deployment runs; the scheduler
+// then stops the jobs and records it. The previous handlers come back after.
+class CancelOnSignals {
+ public:
+  CancelOnSignals() {
+    g_cancel = false;
+    struct sigaction sa {};
+    sa.sa_handler = on_cancel_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~CancelOnSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  const std::atomic<bool>* flag() const { return &g_cancel; }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
+                        const po::positional_options_description* pos = nullptr) {
+  po::variables_map vm;
+  try {
+    po::command_line_parser parser(args);
+    parser.options(opts);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string("deploy: ") + e.what() + "\n" + kUsage);
+  }
+  return vm;
+}
+
+std::set<std::string> split_stages(const std::string& list) {
+  std::set<std::string> out;
+  std::stringstream ss(list);
+  for (std::string s; std::getline(ss, s, ',');)
+    if (!s.empty()) out.insert(s);
+  return out;
+}
+
+int default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::string minutes(double m) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << m;
+  return s.str();
+}
+
+nlohmann::json schedule_json(const BuildGraph& g, const SimulatedSchedule& s) {
+  nlohmann::json path = nlohmann::json::array();
+  for (auto n : s.critical_path) path.push_back(g.node(n).name);
+  return {{"workers", s.workers}, {"policy", s.policy}, {"makespan_min", s.makespan},
+          {"lower_bound_min", s.lower_bound}, {"ratio_to_lower_bound", s.ratio_to_lower_bound()},
+          {"total_work_min", s.total_work}, {"critical_path_min", s.critical_path_length},
+          {"utilisation", s.utilisation}, {"critical_path", path}};
+}
+
+void print_schedule(std::ostream& out, const BuildGraph& g, const SimulatedSchedule& s) {
+  out << "workers:          " << s.workers << "\n"
+      << "nodes:            " << g.size() << "\n"
+      << "makespan:         " << minutes(s.makespan) << " min\n"
+      << "lower bound:      " << minutes(s.lower_bound) << " min (ratio " << std::setprecision(3)
+      << s.ratio_to_lower_bound() << ")\n"
+      << "total work:       " << minutes(s.total_work) << " min\n"
+      << "utilisation:      " << std::setprecision(1) << std::fixed << s.utilisation * 100 << " %\n"
+      << "critical path:    " << minutes(s.critical_path_length) << " min, " << s.critical_path.size()
+      << " nodes\n";
+  for (auto n : s.critical_path) out << "  " << g.node(n).name << " (" << minutes(g.node(n).duration) << " min)\n";
+  out.unsetf(std::ios::fixed);
+}
+
+std::string effective_status(const DeploymentRecord& d) {
+  if (d.status == "running" && (d.host_pid <= 0 || ::kill(static_cast<pid_t>(d.host_pid), 0) != 0))
+    return "interrupted";
+  return d.status;
+}
+
+nlohmann::json deployment_json(const DeploymentRecord& d) {
+  return {{"id", d.id}, {"name", d.name}, {"config", d.config_path}, {"executor", d.executor},
+          {"status", effective_status(d)}, {"created_at", d.created_at}, {"finished_at", d.finished_at},
+          {"options", d.options}, {"output_dir", d.output_dir}, {"previous_output", d.previous_output}};
+}
+
+}  // namespace
+
+int DeployCommand::run(const CommandInvocation& inv) {
+  if (inv.args.empty() || inv.args[0] == "--help" || inv.args[0] == "-h" || inv.args[0] == "help") {
+    (inv.args.empty() ? inv.err : inv.out) << kUsage;
+    return inv.args.empty() ? kExitUsage : kExitOk;
+  }
+  const std::string sub = inv.args[0];
+  const std::vector<std::string> args(inv.args.begin() + 1, inv.args.end());
+  const bool json = inv.output.json;
+
+  po::options_description common;
+  common.add_options()("state-db", po::value<std::string>(), "state database")(
+      "json", po::bool_switch(), "JSON output");
+  auto db_path = [&](const po::variables_map& vm) {
+    return vm.count("state-db") ? fs::path(vm["state-db"].as<std::string>())
+                                : host_.paths().state_dir / "deploy.db";
+  };
+  auto log_root = [&](const fs::path& db) { return db.parent_path() / "deploy-logs"; };
+  auto executor_named = [&](const std::string& name) { return host_.registry().get<Executor>(name); };
+  auto report = [&](const DeployResult& r) {
+    if (json) {
+      inv.out << nlohmann::json{{"id", r.id}, {"status", r.status}, {"succeeded", r.outcome.succeeded},
+                                {"failed", r.outcome.failed}, {"skipped", r.outcome.skipped},
+                                {"cancelled", r.outcome.cancelled}, {"not_run", r.outcome.not_run}}
+                     .dump(2)
+              << "\n";
+    } else {
+      inv.out << "deployment " << r.id << ": " << r.status << " (" << r.outcome.succeeded << " succeeded, "
+              << r.outcome.failed << " failed, " << r.outcome.skipped << " skipped, " << r.outcome.cancelled
+              << " cancelled, " << r.outcome.not_run << " not run)\n";
+    }
+    if (r.status == "succeeded") return kExitOk;
+    inv.err << "deploy: deployment " << r.id << " " << r.status << "; see 'spack-ext deploy status " << r.id
+            << "' for logs, 'spack-ext deploy resume " << r.id << "' to continue\n";
+    return r.status == "cancelled" ? 130 : kExitFailure;
+  };
+
+  if (sub == "run") {
+    po::options_description o;
+    o.add(common);
+    o.add_options()("config", po::value<std::string>()->required(), "deploy.yaml")(
+        "stages", po::value<std::string>(), "comma-separated stages")(
+        "executor", po::value<std::string>(), "executor service")("dry-run", po::bool_switch(), "")(
+        "jobs,j", po::value<int>()->default_value(default_jobs()), "")("keep-going,k", po::bool_switch(), "");
+    auto vm = parse(args, o);
+    auto spec = load_deploy_spec(vm["config"].as<std::string>());
+    DeployOptions opt;
+    if (vm.count("stages")) opt.stages = split_stages(vm["stages"].as<std::string>());
+    opt.executor = vm.count("executor") ? vm["executor"].as<std::string>()
+                                        : host_.config().value<std::string>("deploy.executor", "local");
+    opt.jobs = vm["jobs"].as<int>();
+    if (opt.jobs < 1) throw UsageError("deploy run: --jobs must be at least 1");
+    opt.keep_going = vm["keep-going"].as<bool>();
+    if (vm["dry-run"].as<bool>()) {
+      auto g = expand_stages(spec, opt.stages);
+      auto path = db_path(vm);
+      if (fs::exists(path)) {
+        StateDb db(path);
+        for (const auto& [node, secs] : db.recorded_durations(spec.name))
+          if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
+      }
+      auto plan = plan_schedule(g, opt.jobs);
+      std::vector<NodeId> order(g.size());
+      for (NodeId i = 0; i < g.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](NodeId a, NodeId b) { return plan.schedule.start[a] < plan.schedule.start[b]; });
+      if (json) {
+        auto j = schedule_json(g, plan.schedule);
+        j["order"] = nlohmann::json::array();
+        for (auto n : order)
+          j["order"].push_back({{"node", g.node(n).name}, {"start_min", plan.schedule.start[n]},
+                                {"duration_min", g.node(n).duration}});
+        j["executor"] = opt.executor;
+        inv.out << j.dump(2) << "\n";
+      } else {
+        inv.out << "dry run of " << spec.name << " on executor " << opt.executor << " with " << opt.jobs
+                << " jobs (nothing is run or recorded)\norder:\n";
+        for (auto n : order)
+          inv.out << "  " << std::setw(8) << minutes(plan.schedule.start[n]) << " min  " << g.node(n).name << "\n";
+        print_schedule(inv.out, g, plan.schedule);
+        inv.out << "estimated makespan: " << minutes(plan.schedule.makespan) << " min\n";
+      }
+      return kExitOk;
+    }
+    auto executor = executor_named(opt.executor);
+    auto path = db_path(vm);
+    StateDb db(path);
+    DeploymentRunner runner(db, host_.bus(), log_root(path));
+    CancelOnSignals signals;
+    return report(runner.run(spec, opt, *executor, signals.flag()));
+  }
+
+  if (sub == "resume") {
+    po::options_description o;
+    o.add(common);
+    o.add_options()("id", po::value<std::int64_t>()->required(), "deployment id");
+    po::positional_options_description pos;
+    pos.add("id", 1);
+    auto vm = parse(args, o, &pos);
+    auto path = db_path(vm);
+    StateDb db(path);
+    auto id = vm["id"].as<std::int64_t>();
+    auto rec = db.deployment(id);
+    if (!rec) throw InputError("deploy resume", "no deployment with id " + std::to_string(id) + " in " + path.string());
+    auto executor = executor_named(rec->executor);
+    DeploymentRunner runner(db, host_.bus(), log_root(path));
+    CancelOnSignals signals;
+    return report(runner.resume(id, *executor, signals.flag()));
+  }
+
+  if (sub == "rollback") {
+    po::options_description o;
+    o.add(common);
+    o.add_options()("id", po::value<std::int64_t>()->required(), "deployment id");
+    po::positional_options_description pos;
+    pos.add("id", 1);
+    auto vm = parse(args, o, &pos);
+    StateDb db(db_path(vm));
+    auto id = vm["id"].as<std::int64_t>();
+    rollback_deployment(db, host_.bus(), id);
+    auto rec = db.deployment(id);
+    if (json)
+      inv.out << deployment_json(*rec).dump(2) << "\n";
+    else
+      inv.out << "deployment " << id << " rolled back; current outputs: "
+              << (rec->previous_output.empty() ? "none" : rec->previous_output) << "\n";
+    return kExitOk;
+  }
+
+  if (sub == "status" || sub == "list") {
+    po::options_description o;
+    o.add(common);
+    o.add_options()("id", po::value<std::int64_t>(), "deployment id");
+    po::positional_options_description pos;
+    pos.add("id", 1);
+    auto vm = parse(args, o, &pos);
+    const bool as_json = json || vm["json"].as<bool>();
+    auto path = db_path(vm);
+    if (!fs::exists(path)) {
+      if (sub == "list") {
+        inv.out << (as_json ? "[]\n" : "no deployments recorded\n");
+        return kExitOk;
+      }
+      throw InputError("deploy status", "no deployments recorded (" + path.string() + " does not exist)");
+    }
+    StateDb db(path);
+    auto all = db.deployments();
+    if (sub == "list") {
+      if (as_json) {
+        auto j = nlohmann::json::array();
+        for (const auto& d : all) j.push_back(deployment_json(d));
+        inv.out << j.dump(2) << "\n";
+      } else {
+        inv.out << std::left << std::setw(6) << "ID" << std::setw(24) << "NAME" << std::setw(13) << "STATUS"
+                << std::setw(10) << "EXECUTOR" << "CREATED\n";
+        for (const auto& d : all)
+          inv.out << std::setw(6) << d.id << std::setw(24) << d.name << std::setw(13) << effective_status(d)
+                  << std::setw(10) << d.executor << d.created_at << "\n";
+      }
+      return kExitOk;
+    }
+    if (all.empty()) throw InputError("deploy status", "no deployments recorded in " + path.string());
+    auto id = vm.count("id") ? vm["id"].as<std::int64_t>() : all.back().id;
+    auto rec = db.deployment(id);
+    if (!rec) throw InputError("deploy status", "no deployment with id " + std::to_string(id));
+    auto nodes = db.nodes(id);
+    if (as_json) {
+      auto j = deployment_json(*rec);
+      j["nodes"] = nlohmann::json::array();
+      for (const auto& n : nodes) {
+        nlohmann::json nj{{"node", n.name}, {"stage", n.stage}, {"state", n.state}, {"attempts", n.attempts},
+                          {"native_id", n.native_id}, {"log", n.log_path}, {"detail", n.detail}};
+        nj["exit_code"] = n.exit_code ? nlohmann::json(*n.exit_code) : nlohmann::json(nullptr);
+        nj["duration_s"] = n.duration_s ? nlohmann::json(*n.duration_s) : nlohmann::json(nullptr);
+        j["nodes"].push_back(nj);
+      }
+      j["attempts"] = nlohmann::json::array();
+      for (const auto& a : db.attempts(id))
+        j["attempts"].push_back({{"node", a.node}, {"attempt", a.attempt}, {"state", a.state},
+                                 {"native_id", a.native_id}, {"started_at", a.started_at},
+                                 {"finished_at", a.finished_at}, {"log", a.log_path}, {"detail", a.detail}});
+      j["artifacts"] = nlohmann::json::array();
+      for (const auto& [p, size] : db.artifacts(id)) j["artifacts"].push_back({{"path", p}, {"size", size}});
+      inv.out << j.dump(2) << "\n";
+    } else {
+      inv.out << "deployment " << id << " (" << rec->name << "): " << effective_status(*rec) << ", executor "
+              << rec->executor << ", started " << rec->created_at << "\n";
+      for (const auto& n : nodes) {
+        inv.out << "  " << std::left << std::setw(12) << n.state << " " << n.name;
+        if (n.attempts > 1) inv.out << " (attempt " << n.attempts << ")";
+        if (n.duration_s) inv.out << " " << std::fixed << std::setprecision(1) << *n.duration_s << " s";
+        if (!n.detail.empty()) inv.out << " — " << n.detail;
+        if (!n.log_path.empty() && n.state != "succeeded") inv.out << "\n      log: " << n.log_path;
+        inv.out << "\n";
+      }
+    }
+    return kExitOk;
+  }
+
+  if (sub == "plan") {
+    po::options_description o;
+    o.add(common);
+    o.add_options()("config", po::value<std::string>(), "deploy.yaml")("graph", po::value<std::string>(), "graph JSON")(
+        "stages", po::value<std::string>(), "")("workers,w", po::value<int>()->default_value(default_jobs()), "")(
+        "tiered", po::bool_switch(), "also simulate tiers with barriers");
+    auto vm = parse(args, o);
+    if (vm.count("config") == vm.count("graph"))
+      throw UsageError("deploy plan: give exactly one of --config deploy.yaml or --graph FILE\n" + std::string(kUsage));
+    int workers = vm["workers"].as<int>();
+    if (workers < 1) throw UsageError("deploy plan: --workers must be at least 1");
+    BuildGraph g;
+    if (vm.count("graph")) {
+      g = load_graph_file(vm["graph"].as<std::string>());
+    } else {
+      auto spec = load_deploy_spec(vm["config"].as<std::string>());
+      g = expand_stages(spec, vm.count("stages") ? split_stages(vm["stages"].as<std::string>()) : std::set<std::string>{});
+      auto path = db_path(vm);
+      if (fs::exists(path)) {
+        StateDb db(path);
+        for (const auto& [node, secs] : db.recorded_durations(spec.name))
+          if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
+      }
+    }
+    auto plan = plan_schedule(g, workers);
+    if (json || vm["json"].as<bool>()) {
+      auto j = schedule_json(g, plan.schedule);
+      if (vm["tiered"].as<bool>()) j["tiered"] = schedule_json(g, simulate_tiered_schedule(g, workers));
+      inv.out << j.dump(2) << "\n";
+    } else {
+      print_schedule(inv.out, g, plan.schedule);
+      inv.out << "policy:           " << plan.schedule.policy << "\n";
+      if (vm["tiered"].as<bool>()) {
+        auto t = simulate_tiered_schedule(g, workers);
+        inv.out << "tiers with barriers: " << minutes(t.makespan) << " min (" << std::fixed << std::setprecision(1)
+                << 100.0 * (1.0 - plan.schedule.makespan / t.makespan) << " % shorter with the DAG)\n";
+      }
+    }
+    return kExitOk;
+  }
+
+  throw UsageError("deploy: unknown subcommand '" + sub + "'\n" + kUsage);
+}
+
+}  // namespace spackext::deploy

@@ -1,0 +1,302 @@
+#include "deployment_runner.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "matrix_expansion.hpp"
+#include "schedule_simulator.hpp"
+#include "stage_commands.hpp"
+#include "spackext/errors.hpp"
+#include "spackext/progress.hpp"
+
+namespace spackext::deploy {
+
+namespace {
+
+constexpr const char* kSource = "deploy";
+
+// Sources the `env` files (KEY=VALUE lines) that dependencies left in their
+// artifact folders, so a stage sees what the stages before it exported.
+constexpr const char* kImportInputs =
+    "for spackext_in in $(printf '%s' \"$SPACKEXT_INPUTS\" | tr ':' ' '); do "
+    "if [ -f \"$spackext_in/env\" ]; then set -a; . \"$spackext_in/env\"; set +a; fi; done";
+
+std::vector<std::pair<std::string, std::uintmax_t>> list_files(const fs::path& dir) {
+  std::vector<std::pair<std::string, std::uintmax_t>> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec)) out.emplace_back(it->path().string(), it->file_size(ec));
+  return out;
+}
+
+// Replaces `link` atomically: a new symlink under a temp name, renamed over it.
+void point_link(const fs::path& link, const fs::path& target) {
+  auto tmp = link.parent_path() / (link.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  fs::remove(tmp);
+  if (target.empty()) {
+    fs::remove(link);
+    return;
+  }
+  fs::create_directory_symlink(target, tmp);
+  fs::rename(tmp, link);
+}
+
+const char* state_of(JobState s) {
+  switch (s) {
+    case JobState::succeeded: return "succeeded";
+    case JobState::cancelled: return "cancelled";
+    default: return "failed";
+  }
+}
+
+// Writes every transition to the database and the bus.
+class Recorder final : public ScheduleObserver {
+ public:
+  Recorder(StateDb& db, Bus& bus, std::int64_t id, const BuildGraph& g,
+           const std::vector<fs::path>& artifact_dirs, const std::vector<int>& attempt_offset,
+           std::size_t total, std::size_t already_done)
+      : db_(db), bus_(bus), id_(id), g_(g), artifact_dirs_(artifact_dirs), offset_(attempt_offset),
+        progress_(bus, "deploy-" + std::to_string(id), "deployment " + std::to_string(id), total, "nodes", kSource),
+        started_topic_(bus.topic("deploy.stage.started")),
+        finished_topic_(bus.topic("deploy.stage.finished")) {
+    progress_.set(already_done);
+  }
+  nlohmann::json base(NodeId n, int attempt) const {
+    return {{"deployment", id_}, {"node", g_.node(n).name}, {"stage", g_.groups()[g_.node(n).group].name},
+            {"attempt", attempt}};
+  }
+  void started(NodeId n, int attempt, const std::string& native_id) override {
+    attempt += offset_[n];
+    db_.attempt_started(id_, g_.node(n).name, attempt, native_id, log_of(n, attempt));
+    auto p = base(n, attempt);
+    p["native_id"] = native_id;
+    bus_.publish(started_topic_, p, kSource);
+  }
+  void finished(NodeId n, int attempt, const JobStatus& st, double seconds) override {
+    attempt += offset_[n];
+    std::string state = state_of(st.state);
+    std::optional<int> code = st.exit_code >= 0 ? std::optional<int>(st.exit_code) : std::nullopt;
+    db_.attempt_finished(id_, g_.node(n).name, attempt, state, code, st.detail, seconds, state);
+    if (st.state == JobState::succeeded) {
+      db_.add_artifacts(id_, g_.node(n).name, list_files(artifact_dirs_[n]));
+      progress_.advance();
+    }
+    auto p = base(n, attempt);
+    p["state"] = state;
+    p["seconds"] = seconds;
+    if (code) p["exit_code"] = *code;
+    if (!st.detail.empty()) p["detail"] = st.detail;
+    bus_.publish(finished_topic_, p, kSource);
+  }
+  void retrying(NodeId n, int next_attempt, double delay) override {
+    db_.set_node_state(id_, g_.node(n).name, "retrying",
+                       "attempt " + std::to_string(next_attempt + offset_[n]) + " after " + std::to_string(delay) + " s");
+    auto p = base(n, next_attempt + offset_[n]);
+    p["delay_s"] = delay;
+    bus_.publish("deploy.stage.retrying", p, kSource);
+  }
+  void skipped(NodeId n, NodeId failed) override {
+    db_.set_node_state(id_, g_.node(n).name, "skipped", "dependency " + g_.node(failed).name + " failed");
+    auto p = base(n, 0);
+    p["failed_dependency"] = g_.node(failed).name;
+    bus_.publish("deploy.stage.skipped", p, kSource);
+  }
+  void cancelled(NodeId n, int attempt) override {
+    db_.set_node_state(id_, g_.node(n).name, "cancelled", "cancelled by signal");
+    bus_.publish("deploy.stage.cancelled", base(n, attempt + offset_[n]), kSource);
+  }
+  void requeued(NodeId n, int attempt) override {
+    db_.set_node_state(id_, g_.node(n).name, "pending", "waiting for a retried dependency");
+    bus_.publish("deploy.stage.requeued", base(n, attempt + offset_[n]), kSource);
+  }
+  std::string log_of(NodeId n, int attempt) const {
+    return (log_root(id_) / g_.node(n).name / ("attempt-" + std::to_string(attempt) + ".log")).string();
+  }
+  std::function<fs::path(std::int64_t)> log_root;
+  void finish(bool ok) { progress_.finish(ok); }
+
+ private:
+  StateDb& db_;
+  Bus& bus_;
+  std::int64_t id_;
+  const BuildGraph& g_;
+  const std::vector<fs::path>& artifact_dirs_;
+  const std::vector<int>& offset_;
+  Progress progress_;
+  Bus::Topic started_topic_, finished_topic_;
+};
+
+bool host_alive(long pid) {
+  return pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) == 0;
+}
+
+}  // namespace
+
+nlohmann::json options_to_json(const DeployOptions& o) {
+  return {{"stages", std::vector<std::string>(o.stages.begin(), o.stages.end())},
+          {"executor", o.executor}, {"jobs", o.jobs}, {"keep_going", o.keep_going}};
+}
+
+DeployOptions options_from_json(const nlohmann::json& j) {
+  DeployOptions o;
+  if (!j.is_object()) return o;
+  for (const auto& s : j.value("stages", std::vector<std::string>{})) o.stages.insert(s);
+  o.executor = j.value("executor", std::string("local"));
+  o.jobs = j.value("jobs", 1);
+  o.keep_going = j.value("keep_going", false);
+  return o;
+}
+
+DeployResult DeploymentRunner::run(const DeploySpec& spec, const DeployOptions& options,
+                                   Executor& executor, const std::atomic<bool>* cancel) {
+  auto g = expand_stages(spec, options.stages);  // validates --stages before anything is recorded
+  std::vector<std::pair<std::string, std::string>> nodes;
+  for (const auto& n : g.nodes()) nodes.emplace_back(n.name, g.groups()[n.group].name);
+  DeploymentRecord rec;
+  rec.name = spec.name;
+  rec.config_path = spec.file.string();
+  rec.executor = options.executor;
+  rec.host_pid = ::getpid();
+  rec.options = options_to_json(options);
+  auto id = db_.create_deployment(rec, nodes);
+  return execute(id, spec, options, executor, cancel);
+}
+
+DeployResult DeploymentRunner::resume(std::int64_t id, Executor& executor,
+                                      const std::atomic<bool>* cancel) {
+  auto rec = db_.deployment(id);
+  if (!rec) throw InputError("deploy resume", "no deployment with id " + std::to_string(id));
+  if (rec->status == "succeeded" || rec->status == "rolled_back")
+    throw InputError("deploy resume", "deployment " + std::to_string(id) + " is " + rec->status + "; nothing to resume");
+  if (rec->status == "running" && host_alive(rec->host_pid))
+    throw Error("deployment " + std::to_string(id) + " is still running (host process " +
+                std::to_string(rec->host_pid) + ")");
+  auto spec = load_deploy_spec(rec->config_path);
+  auto options = options_from_json(rec->options);
+  // Jobs a dead host left behind would race with their re-runs: stop them.
+  for (const auto& n : db_.nodes(id)) {
+    if (n.state != "running") continue;
+    if (!n.native_id.empty()) executor.cancel(n.native_id);
+    db_.set_node_state(id, n.name, "interrupted", "host stopped while it ran");
+  }
+  db_.set_status(id, "running", false);
+  db_.set_host_pid(id, ::getpid());
+  bus_.publish("deploy.resumed", {{"deployment", id}}, kSource);
+  return execute(id, spec, options, executor, cancel);
+}
+
+DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
+                                       const DeployOptions& options, Executor& executor,
+                                       const std::atomic<bool>* cancel) {
+  auto g = expand_stages(spec, options.stages);
+  // Recorded durations (seconds) replace the estimates (minutes) for priorities.
+  for (const auto& [node, secs] : db_.recorded_durations(spec.name))
+    if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
+  auto plan = plan_schedule(g, options.jobs);
+
+  const fs::path out_root = spec.artifacts_output;
+  const fs::path out_dir = out_root / "deployments" / std::to_string(id);
+  std::error_code ec;
+  auto previous = fs::read_symlink(out_root / "current", ec);
+  auto rec = db_.deployment(id);
+  if (rec->output_dir.empty()) db_.set_output(id, out_dir.string(), ec ? std::string() : previous.string());
+
+  std::vector<fs::path> artifact_dirs(g.size());
+  for (NodeId n = 0; n < g.size(); ++n) artifact_dirs[n] = out_dir / g.node(n).name;
+  std::vector<char> done(g.size(), 0);
+  std::vector<int> offset(g.size(), 0);
+  std::size_t already = 0;
+  for (const auto& rec_node : db_.nodes(id)) {
+    auto n = g.find(rec_node.name);
+    if (!n) continue;
+    offset[*n] = rec_node.attempts;
+    if (rec_node.state == "succeeded") done[*n] = 1, ++already;
+  }
+
+  std::vector<RetryPolicy> retry(g.groups().size());
+  std::vector<const StageSpec*> stage_of(g.groups().size());
+  for (std::size_t i = 0; i < g.groups().size(); ++i) {
+    stage_of[i] = spec.find_stage(g.groups()[i].name);
+    retry[i] = {stage_of[i]->retries, stage_of[i]->retry_backoff_s};
+  }
+
+  Recorder recorder(db_, bus_, id, g, artifact_dirs, offset, g.size(), already);
+  recorder.log_root = [this](std::int64_t i) { return log_root_ / std::to_string(i); };
+  JobMaker make = [&](NodeId n, int attempt, const std::vector<std::string>& after) {
+    const auto& node = g.node(n);
+    const auto& stage = *stage_of[node.group];
+    StageJob job;
+    job.id = node.name + "#" + std::to_string(attempt + offset[n]);
+    job.name = spec.name + ":" + node.name;
+    job.workdir = spec.base_path.string();
+    job.log_path = recorder.log_of(n, attempt + offset[n]);
+    job.after = after;
+    job.resources = stage.resources.to_json();
+    job.environment = stage.env;
+    job.environment["SPACKEXT_DEPLOYMENT"] = spec.name;
+    job.environment["SPACKEXT_DEPLOYMENT_ID"] = std::to_string(id);
+    job.environment["SPACKEXT_STAGE"] = stage.name;
+    job.environment["SPACKEXT_NODE"] = node.name;
+    job.environment["SPACKEXT_ATTEMPT"] = std::to_string(attempt + offset[n]);
+    for (const auto& [k, v] : node.axes) {
+      std::string key = k;
+      std::transform(key.begin(), key.end(), key.begin(), ::toupper);
+      job.environment["SPACKEXT_" + key] = v;
+    }
+    job.environment["SPACKEXT_ARTIFACTS"] = artifact_dirs[n].string();
+    std::string inputs;
+    for (NodeId d : node.deps) inputs += (inputs.empty() ? "" : ":") + artifact_dirs[d].string();
+    if (spec.propagate) job.environment["SPACKEXT_INPUTS"] = inputs;
+    job.commands.push_back("mkdir -p \"$SPACKEXT_ARTIFACTS\"");
+    if (spec.propagate) job.commands.push_back(kImportInputs);
+    for (auto& c : node_commands(spec, stage, node)) job.commands.push_back(std::move(c));
+    return job;
+  };
+
+  SchedulerOptions sopt;
+  sopt.jobs = options.jobs;
+  sopt.keep_going = options.keep_going;
+  sopt.retry = retry;
+  sopt.cancel = cancel;
+  bus_.publish("deploy.started", {{"deployment", id}, {"name", spec.name}, {"nodes", g.size()},
+                                  {"already_done", already}, {"executor", options.executor},
+                                  {"estimated_makespan_min", plan.schedule.makespan}}, kSource);
+  DeployResult result;
+  result.id = id;
+  result.outcome = run_schedule(g, plan.priority, executor, make, recorder, sopt, done);
+  result.status = result.outcome.ok() ? "succeeded" : result.outcome.interrupted ? "cancelled" : "failed";
+  if (result.outcome.ok()) {
+    fs::create_directories(out_dir);
+    point_link(out_root / "current", fs::path("deployments") / std::to_string(id));
+  }
+  db_.set_status(id, result.status, true);
+  recorder.finish(result.outcome.ok());
+  bus_.publish("deploy.finished", {{"deployment", id}, {"status", result.status},
+                                   {"succeeded", result.outcome.succeeded}, {"failed", result.outcome.failed},
+                                   {"skipped", result.outcome.skipped}, {"cancelled", result.outcome.cancelled},
+                                   {"not_run", result.outcome.not_run}}, kSource);
+  return result;
+}
+
+void rollback_deployment(StateDb& db, Bus& bus, std::int64_t id) {
+  auto rec = db.deployment(id);
+  if (!rec) throw InputError("deploy rollback", "no deployment with id " + std::to_string(id));
+  if (rec->status != "succeeded")
+    throw Error("deployment " + std::to_string(id) + " is " + rec->status +
+                "; only a succeeded deployment published outputs to roll back");
+  fs::path out_dir = rec->output_dir;
+  fs::path root = out_dir.parent_path().parent_path();
+  std::error_code ec;
+  auto now_current = fs::read_symlink(root / "current", ec);
+  if (ec || root / now_current != out_dir)
+    throw Error("the current outputs in " + root.string() + " are not deployment " + std::to_string(id) +
+                "'s; roll back the newer deployment first");
+  point_link(root / "current", rec->previous_output);
+  db.set_status(id, "rolled_back", true);
+  bus.publish("deploy.rolled_back", {{"deployment", id}, {"restored", rec->previous_output}}, kSource);
+}
+
+}  // namespace spackext::deploy

@@ -1,0 +1,62 @@
+// One deployment from start to end: expands deploy.yaml, records it in the
+// state database, turns nodes into executor jobs (commands, environment,
+// logs, artifacts), runs the scheduler, publishes deploy.* events and, on
+// success, makes its artifacts the current ones. Also resume and rollback.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "deploy_spec.hpp"
+#include "scheduler.hpp"
+#include "state_db.hpp"
+#include "spackext/bus.hpp"
+#include "spackext/services/executor.hpp"
+
+namespace spackext::deploy {
+
+struct DeployOptions {
+  std::set<std::string> stages;  // empty: all
+  std::string executor = "local";
+  int jobs = 1;
+  bool keep_going = false;
+};
+
+struct DeployResult {
+  std::int64_t id = 0;
+  std::string status;  // succeeded, failed, cancelled
+  ScheduleOutcome outcome;
+};
+
+class DeploymentRunner {
+ public:
+  // Logs go to <log_root>/<deployment id>/<node>/attempt-<n>.log.
+  DeploymentRunner(StateDb& db, Bus& bus, fs::path log_root)
+      : db_(db), bus_(bus), log_root_(std::move(log_root)) {}
+
+  DeployResult run(const DeploySpec& spec, const DeployOptions& options, Executor& executor,
+                   const std::atomic<bool>* cancel);
+  // Continues a deployment whose host stopped (crash, kill -9, cancel, or a
+  // failure fixed since): nodes that succeeded are kept, leftover jobs are
+  // stopped, everything else runs again.
+  DeployResult resume(std::int64_t id, Executor& executor, const std::atomic<bool>* cancel);
+
+ private:
+  DeployResult execute(std::int64_t id, const DeploySpec& spec, const DeployOptions& options,
+                       Executor& executor, const std::atomic<bool>* cancel);
+  StateDb& db_;
+  Bus& bus_;
+  fs::path log_root_;
+};
+
+// Points the artifacts' `current` link back to what it was before deployment
+// `id`; throws spackext::Error if that deployment published nothing.
+void rollback_deployment(StateDb& db, Bus& bus, std::int64_t id);
+
+// The options a deployment was started with, as stored in the database.
+DeployOptions options_from_json(const nlohmann::json& j);
+nlohmann::json options_to_json(const DeployOptions& o);
+
+}  // namespace spackext::deploy

@@ -1,0 +1,25 @@
+// What a node runs: the stage's `run` commands with placeholders filled in,
+// or, when it has none, Spack's commands for the stage's environment.
+//
+// Placeholders: {spack} {env} {spec} {compiler} {mpi} {app} {stage} {node}.
+// Defaults: a plain stage concretizes and installs its environment
+//   spack -e ENV concretize -f && spack -e ENV install
+// a matrix node installs its own combination from the environment (whose
+// spack.yaml lists the matrix): spack -e ENV concretize; spack -e ENV install SPEC
+// where SPEC is "app %compiler ^mpi" (or "mpi %compiler", or "compiler").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "build_graph.hpp"
+#include "deploy_spec.hpp"
+
+namespace spackext::deploy {
+
+std::string shell_quote(const std::string& s);
+std::string node_spec(const BuildNode& node);
+std::vector<std::string> node_commands(const DeploySpec& spec, const StageSpec& stage,
+                                       const BuildNode& node);
+
+}  // namespace spackext::deploy

@@ -1,0 +1,96 @@
+// Deployment state in one SQLite database: deployments, their nodes (stage
+// builds), every attempt, recorded durations, log paths and artifacts. Every
+// change is one transaction, so a host killed at any instant leaves a
+// consistent record (at worst a node still marked running, which resume
+// recognises).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+struct sqlite3;
+
+namespace spackext::deploy {
+
+namespace fs = std::filesystem;
+
+struct DeploymentRecord {
+  std::int64_t id = 0;
+  std::string name;
+  std::string config_path;
+  std::string executor;
+  std::string status;  // running, succeeded, failed, cancelled, rolled_back
+  std::string created_at, finished_at;
+  long host_pid = 0;
+  nlohmann::json options = nlohmann::json::object();  // stages, jobs, keep_going
+  std::string output_dir;       // this deployment's artifacts
+  std::string previous_output;  // what `current` pointed to before it
+};
+
+struct NodeRecord {
+  std::string name, stage, state;
+  int attempts = 0;
+  std::string native_id, log_path;
+  std::optional<int> exit_code;
+  std::optional<double> duration_s;
+  std::string detail;
+};
+
+struct AttemptRecord {
+  std::string node;
+  int attempt = 0;
+  std::string native_id, state, log_path, started_at, finished_at, detail;
+  std::optional<int> exit_code;
+  std::optional<double> duration_s;
+};
+
+class StateDb {
+ public:
+  explicit StateDb(const fs::path& file);
+  ~StateDb();
+  StateDb(const StateDb&) = delete;
+  StateDb& operator=(const StateDb&) = delete;
+
+  // A new deployment with every node pending; returns its id.
+  std::int64_t create_deployment(const DeploymentRecord& d,
+                                 const std::vector<std::pair<std::string, std::string>>& nodes);
+  void set_output(std::int64_t id, const std::string& output_dir, const std::string& previous);
+  void set_status(std::int64_t id, const std::string& status, bool finished);
+  void set_host_pid(std::int64_t id, long pid);
+
+  void attempt_started(std::int64_t id, const std::string& node, int attempt,
+                       const std::string& native_id, const std::string& log_path);
+  // Ends an attempt and sets the node's state ("succeeded", "failed", ...).
+  void attempt_finished(std::int64_t id, const std::string& node, int attempt,
+                        const std::string& state, std::optional<int> exit_code,
+                        const std::string& detail, double seconds, const std::string& node_state);
+  void set_node_state(std::int64_t id, const std::string& node, const std::string& state,
+                      const std::string& detail = {});
+
+  // Durations of successful attempts, by deployment name and node.
+  std::map<std::string, double> recorded_durations(const std::string& deployment_name) const;
+  void add_artifacts(std::int64_t id, const std::string& node,
+                     const std::vector<std::pair<std::string, std::uintmax_t>>& files);
+  std::vector<std::pair<std::string, std::uintmax_t>> artifacts(std::int64_t id) const;
+
+  std::optional<DeploymentRecord> deployment(std::int64_t id) const;
+  std::vector<DeploymentRecord> deployments() const;
+  std::vector<NodeRecord> nodes(std::int64_t id) const;
+  std::vector<AttemptRecord> attempts(std::int64_t id) const;
+
+ private:
+  class Statement;
+  void exec(const std::string& sql) const;
+  template <class Fn>
+  void transaction(Fn&& fn);
+  sqlite3* db_ = nullptr;
+  fs::path file_;
+};
+
+}  // namespace spackext::deploy

@@ -1,0 +1,246 @@
+// Whole deployments on the local executor with real processes: order,
+// environment and artifact propagation, limits, failures, retries,
+// cancellation, resume, rollback, events and the state database.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "deploy_spec.hpp"
+#include "deploy_spec_fixture.hpp"
+#include "deployment_runner.hpp"
+#include "local_executor.hpp"
+#include "spackext/errors.hpp"
+
+namespace sd = spackext::deploy;
+namespace fs = std::filesystem;
+using spackext::testing::read_file;
+using spackext::testing::TempDir;
+using spackext::testing::write_file;
+
+namespace {
+
+class DeploymentRunnerTest : public ::testing::Test {
+ protected:
+  sd::DeploySpec spec(const std::string& stages, const std::string& extra = {}) {
+    write_file(tmp / "deploy.yaml", "deployment: {name: t, base_path: work}\n" + extra + "stages:\n" + stages);
+    fs::create_directories(tmp / "work");
+    return sd::load_deploy_spec(tmp / "deploy.yaml");
+  }
+  sd::DeployResult run(const sd::DeploySpec& s, int jobs = 4, bool keep_going = false,
+                       const std::atomic<bool>* cancel = nullptr) {
+    sd::DeployOptions o;
+    o.jobs = jobs;
+    o.keep_going = keep_going;
+    return runner.run(s, o, executor, cancel);
+  }
+  std::map<std::string, sd::NodeRecord> nodes(std::int64_t id) {
+    std::map<std::string, sd::NodeRecord> out;
+    for (auto& n : db.nodes(id)) out[n.name] = n;
+    return out;
+  }
+  std::string work(const std::string& f) { return read_file(tmp / "work" / f); }
+
+  TempDir tmp;
+  spackext::Bus bus;
+  sd::StateDb db{tmp / "state" / "deploy.db"};
+  sd::DeploymentRunner runner{db, bus, tmp / "state" / "logs"};
+  spackext::executors::LocalExecutor executor;
+};
+
+}  // namespace
+
+TEST_F(DeploymentRunnerTest, RunsStagesInDependencyOrderAndPropagatesArtifacts) {
+  std::vector<std::string> topics;
+  bus.subscribe("deploy.**", [&](const spackext::Event& e) { topics.emplace_back(e.topic()); });
+  auto s = spec(R"(  - name: compilers
+    run: ["echo $SPACKEXT_COMPILER >> order.txt", "echo CC_$SPACKEXT_COMPILER=/opt/$SPACKEXT_COMPILER > $SPACKEXT_ARTIFACTS/env"]
+    matrix: {compilers: [gcc, clang]}
+  - name: apps
+    depends: [compilers]
+    run: ["echo {app}-{compiler} >> order.txt", "echo \"$CC_gcc$CC_clang\" > $SPACKEXT_ARTIFACTS/cc.txt"]
+    matrix: {compilers: [gcc, clang], apps: [a, b]}
+    env: {GREETING: hi}
+  - name: report
+    depends: [apps]
+    run: ["echo $GREETING-report >> order.txt", "ls $SPACKEXT_INPUTS | wc -l > inputs.txt"]
+)");
+  auto r = run(s);
+  ASSERT_EQ(r.status, "succeeded");
+  EXPECT_EQ(r.outcome.succeeded, 7u);
+  // Compilers before their apps, report last.
+  auto order = work("order.txt");
+  for (auto c : {"gcc", "clang"})
+    for (auto a : {"a", "b"})
+      EXPECT_LT(order.find(std::string(c) + "\n"), order.find(std::string(a) + "-" + c)) << order;
+  // The report comes last; GREETING is only in the apps stage's environment.
+  ASSERT_GE(order.size(), 9u);
+  EXPECT_EQ(order.substr(order.size() - 9), "\n-report\n") << order;
+  // Each app saw only its own compiler's exported variable.
+  auto out = s.artifacts_output / "deployments" / std::to_string(r.id);
+  EXPECT_EQ(read_file(out / "apps" / "gcc" / "a" / "cc.txt"), "/opt/gcc\n");
+  EXPECT_EQ(read_file(out / "apps" / "clang" / "b" / "cc.txt"), "/opt/clang\n");
+  EXPECT_EQ(fs::read_symlink(s.artifacts_output / "current"), fs::path("deployments") / std::to_string(r.id));
+
+  auto rec = db.deployment(r.id);
+  EXPECT_EQ(rec->status, "succeeded");
+  EXPECT_FALSE(rec->finished_at.empty());
+  for (auto& [name, n] : nodes(r.id)) {
+    EXPECT_EQ(n.state, "succeeded") << name;
+    EXPECT_EQ(n.attempts, 1) << name;
+    EXPECT_TRUE(fs::exists(n.log_path)) << name;
+    EXPECT_TRUE(n.duration_s.has_value());
+  }
+  EXPECT_EQ(db.recorded_durations("t").size(), 7u);
+  auto arts = db.artifacts(r.id);
+  EXPECT_GE(arts.size(), 6u);  // 2 env files + 4 cc.txt
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "deploy.stage.started"), 7);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "deploy.stage.finished"), 7);
+  EXPECT_EQ(topics.front(), "deploy.started");
+  EXPECT_EQ(topics.back(), "deploy.finished");
+}
+
+TEST_F(DeploymentRunnerTest, ParallelLimitIsRespected) {
+  // Each node takes a lock directory; two at once would fail the mkdir.
+  auto s = spec(R"(  - name: one-at-a-time
+    parallel: 1
+    run: ["mkdir ../lock", "sleep 0.1", "rmdir ../lock", "echo {app} >> done.txt"]
+    matrix: {apps: [a, b, c, d]}
+)");
+  auto r = run(s, 4);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(work("done.txt").size(), 8u);
+}
+
+TEST_F(DeploymentRunnerTest, FailFastSkipsDependentsAndStopsLaunching) {
+  auto s = spec(R"(  - {name: bad, run: ["echo broken >&2", "exit 7"], estimate: 100}
+  - {name: after-bad, depends: [bad], run: ["touch after-bad"]}
+  - {name: other, run: ["sleep 0.3", "touch other"], estimate: 1}
+  - {name: later, depends: [other], run: ["touch later"]}
+)");
+  auto r = run(s, 1);  // one job at a time: `bad` (longest path) runs first and fails
+  EXPECT_EQ(r.status, "failed");
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["bad"].state, "failed");
+  EXPECT_EQ(n["bad"].exit_code, 7);
+  EXPECT_EQ(read_file(n["bad"].log_path), "broken\n");
+  EXPECT_EQ(n["after-bad"].state, "skipped");
+  EXPECT_EQ(n["other"].state, "pending");
+  EXPECT_FALSE(fs::exists(tmp / "work" / "other"));
+  EXPECT_EQ(db.deployment(r.id)->status, "failed");
+  EXPECT_FALSE(fs::exists(s.artifacts_output / "current"));
+}
+
+TEST_F(DeploymentRunnerTest, KeepGoingRunsWhatDoesNotDependOnTheFailure) {
+  auto s = spec(R"(  - {name: bad, run: ["exit 1"], estimate: 100}
+  - {name: after-bad, depends: [bad], run: ["touch after-bad"]}
+  - {name: other, run: ["touch other"]}
+  - {name: later, depends: [other], run: ["touch later"]}
+)");
+  auto r = run(s, 1, /*keep_going=*/true);
+  EXPECT_EQ(r.status, "failed");
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["after-bad"].state, "skipped");
+  EXPECT_EQ(n["later"].state, "succeeded");
+  EXPECT_TRUE(fs::exists(tmp / "work" / "later"));
+}
+
+TEST_F(DeploymentRunnerTest, RetriesWithBackoff) {
+  // Fails on the first two attempts, succeeds on the third.
+  auto s = spec(R"(  - name: flaky
+    retries: 2
+    retry_backoff: 0.05
+    run: ["echo x >> tries", "test $(wc -l < tries) -ge 3"]
+)");
+  auto r = run(s);
+  EXPECT_EQ(r.status, "succeeded");
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["flaky"].attempts, 3);
+  auto attempts = db.attempts(r.id);
+  ASSERT_EQ(attempts.size(), 3u);
+  EXPECT_EQ(attempts[0].state, "failed");
+  EXPECT_EQ(attempts[1].state, "failed");
+  EXPECT_EQ(attempts[2].state, "succeeded");
+  EXPECT_NE(attempts[0].log_path, attempts[2].log_path);
+}
+
+TEST_F(DeploymentRunnerTest, RetriesRunOut) {
+  auto s = spec("  - {name: broken, retries: 1, retry_backoff: 0.01, run: [\"exit 2\"]}\n");
+  auto r = run(s);
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(nodes(r.id)["broken"].attempts, 2);
+}
+
+TEST_F(DeploymentRunnerTest, CancellationStopsRunningJobsAndIsRecorded) {
+  auto s = spec(R"(  - {name: long, run: ["touch started", "sleep 60", "touch finished"]}
+  - {name: next, depends: [long], run: ["true"]}
+)");
+  std::atomic<bool> cancel{false};
+  std::thread canceller([&] {
+    for (int i = 0; i < 500 && !fs::exists(tmp / "work" / "started"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    cancel = true;
+  });
+  executor.set_grace(std::chrono::milliseconds(500));
+  auto r = run(s, 2, false, &cancel);
+  canceller.join();
+  EXPECT_EQ(r.status, "cancelled");
+  EXPECT_TRUE(r.outcome.interrupted);
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["long"].state, "cancelled");
+  EXPECT_EQ(n["next"].state, "pending");
+  EXPECT_FALSE(fs::exists(tmp / "work" / "finished"));
+  EXPECT_EQ(db.deployment(r.id)->status, "cancelled");
+}
+
+TEST_F(DeploymentRunnerTest, ResumeSkipsWhatCompletedAndRerunsTheRest) {
+  auto s = spec(R"(  - {name: first, run: ["echo first >> runs.txt"]}
+  - {name: second, depends: [first], run: ["echo second >> runs.txt", "test -f fixed"]}
+  - {name: third, depends: [second], run: ["echo third >> runs.txt"]}
+)");
+  auto r = run(s);
+  ASSERT_EQ(r.status, "failed");
+  write_file(tmp / "work" / "fixed", "");
+  auto again = runner.resume(r.id, executor, nullptr);
+  EXPECT_EQ(again.id, r.id);
+  EXPECT_EQ(again.status, "succeeded");
+  EXPECT_EQ(work("runs.txt"), "first\nsecond\nsecond\nthird\n");
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["first"].attempts, 1);
+  EXPECT_EQ(n["second"].attempts, 2);  // attempt numbers continue across the resume
+  EXPECT_EQ(n["third"].state, "succeeded");
+  EXPECT_THROW(runner.resume(r.id, executor, nullptr), spackext::InputError);  // nothing left
+  EXPECT_THROW(runner.resume(999, executor, nullptr), spackext::InputError);
+}
+
+TEST_F(DeploymentRunnerTest, RollbackRestoresThePreviousOutputs) {
+  auto s = spec("  - {name: build, run: [\"echo $SPACKEXT_DEPLOYMENT_ID > $SPACKEXT_ARTIFACTS/id\"]}\n");
+  auto first = run(s);
+  auto second = run(s);
+  ASSERT_EQ(second.status, "succeeded");
+  auto current = s.artifacts_output / "current";
+  EXPECT_EQ(read_file(current / "build" / "id"), std::to_string(second.id) + "\n");
+  EXPECT_THROW(sd::rollback_deployment(db, bus, first.id), spackext::Error);  // not current
+  sd::rollback_deployment(db, bus, second.id);
+  EXPECT_EQ(read_file(current / "build" / "id"), std::to_string(first.id) + "\n");
+  EXPECT_EQ(db.deployment(second.id)->status, "rolled_back");
+  sd::rollback_deployment(db, bus, first.id);
+  EXPECT_FALSE(fs::exists(current));  // nothing was there before the first
+  EXPECT_THROW(sd::rollback_deployment(db, bus, first.id), spackext::Error);
+}
+
+TEST_F(DeploymentRunnerTest, ExecutorRefusalIsAFailedAttempt) {
+  auto s = spec("  - {name: a, run: [true]}\n");
+  class Refusing final : public spackext::Executor {
+   public:
+    std::string submit(const spackext::StageJob&) override { throw spackext::Error("sbatch: not found"); }
+    spackext::JobStatus status(const std::string&) override { return {}; }
+    std::vector<std::string> wait_any(const std::vector<std::string>&, std::chrono::milliseconds) override { return {}; }
+    void cancel(const std::string&) override {}
+  } refusing;
+  sd::DeployOptions o;
+  auto r = runner.run(s, o, refusing, nullptr);
+  EXPECT_EQ(r.status, "failed");
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["a"].state, "failed");
+  EXPECT_EQ(n["a"].detail, "sbatch: not found");
+}
