@@ -1,0 +1,123 @@
+// `spack-ext optimize ...` end to end: the built host, the optimize command
+// plugin, the four family optimizer plugins and the fixture vendor plugin.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <spackext/microarch/microarch.hpp>
+#include <spackext_testing/testing.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using spackext::testing::read_file;
+using spackext::testing::RunResult;
+using spackext::testing::TempDir;
+using spackext::testing::write_file;
+
+class OptimizeCli : public ::testing::Test {
+ protected:
+  RunResult host(std::vector<std::string> args) {
+    spackext::testing::RunOptions options;
+    options.unset_env.push_back("SPACK_ROOT");  // the built-in table, whatever the machine has
+    return spackext::testing::run_host(args, home_.path(), options);
+  }
+  nlohmann::json detect_json(const fs::path& cpuinfo, const std::string& machine) {
+    auto r = host({"--json", "optimize", "detect", "--cpuinfo", cpuinfo.string(), "--machine", machine});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+  TempDir home_{"spackext-optimize-cli"};
+};
+
+TEST_F(OptimizeCli, DetectsOneSampleOfEachFamilyThroughItsPlugin) {
+  SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/cpuinfo");
+  const auto manifest = nlohmann::json::parse(read_file(dir / "manifest.json"));
+  for (const char* sample : {"linux-centos7-cascadelake", "linux-rocky8-a64fx", "bgq-rhel6-power7",
+                             "linux-centos7-power8le", "linux-debian13-x60"}) {
+    const auto& e = manifest.at(sample);
+    auto j = detect_json(dir / sample, e.at("family"));
+    EXPECT_EQ(j["name"], e.at("expected")) << sample;
+    EXPECT_EQ(j["vendor"], e.at("vendor")) << sample;
+    EXPECT_EQ(j["generic"], e.at("generic")) << sample;
+  }
+}
+
+TEST_F(OptimizeCli, DetectsTheLiveHost) {
+  auto r = host({"--json", "optimize", "detect"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_NE(spackext::microarch::Database::builtin()->find(j["name"].get<std::string>()), nullptr);
+  EXPECT_EQ(j["source"]["cpuinfo"], "/proc/cpuinfo");
+  if (j["family"] == "x86_64") EXPECT_TRUE(j.contains("cpuid"));
+  auto text = host({"optimize", "detect"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("microarchitecture: " + j["name"].get<std::string>()), std::string::npos);
+}
+
+TEST_F(OptimizeCli, VendorPluginWinsOnItsCpuOnly) {
+  // A cpuinfo made for the fictitious acme_x1: zen4's features plus acme_tensor.
+  auto features = spackext::microarch::Database::builtin()->get("zen4").features;
+  features.erase("sse3");  // cpuinfo says pni
+  std::string flags = "pni";
+  for (const auto& f : features) flags += " " + f;
+  const std::string head = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AcmeSilicon X1\nflags\t\t: ";
+  write_file(home_ / "acme-cpuinfo", head + flags + " acme_tensor\n\n");
+  write_file(home_ / "zen4-cpuinfo", head + flags + "\n\n");
+  const std::string vendor_dir = SPACKEXT_VENDOR_OPTIMIZER_DIR;
+
+  auto with = host({"--plugin-path", vendor_dir, "--json", "optimize", "detect", "--cpuinfo",
+                    (home_ / "acme-cpuinfo").string(), "--machine", "x86_64"});
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  auto j = nlohmann::json::parse(with.out);
+  EXPECT_EQ(j["name"], "acme_x1");
+  EXPECT_EQ(j["ancestors"][0], "zen4");
+
+  auto without = host({"--json", "optimize", "detect", "--cpuinfo", (home_ / "acme-cpuinfo").string(),
+                       "--machine", "x86_64"});
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_EQ(nlohmann::json::parse(without.out)["name"], "zen4");
+
+  auto other = host({"--plugin-path", vendor_dir, "--json", "optimize", "detect", "--cpuinfo",
+                     (home_ / "zen4-cpuinfo").string(), "--machine", "x86_64"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(nlohmann::json::parse(other.out)["name"], "zen4");
+
+  auto flags_out = host({"--plugin-path", vendor_dir, "optimize", "recommend", "--compiler", "gcc@13.2",
+                         "--arch", "acme_x1"});
+  EXPECT_EQ(flags_out.exit_code, 0) << flags_out.err;
+  EXPECT_EQ(flags_out.out, "-march=znver4 -mtune=znver4 -macme-tensor\n");
+}
+
+TEST_F(OptimizeCli, RecommendFollowsTheVersionRanges) {
+  auto r = host({"optimize", "recommend", "--compiler", "gcc@12.2", "--arch", "neoverse_v2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "-march=armv9-a+i8mm+bf16 -mtune=cortex-a710\n");
+  r = host({"optimize", "recommend", "--compiler", "gcc@13.2", "--arch", "zen5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the first version that supports it is gcc@14.1"), std::string::npos) << r.err;
+  r = host({"optimize", "recommend", "--compiler", "gcc@13.2", "--arch", "zen44"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown microarchitecture 'zen44'"), std::string::npos) << r.err;
+}
+
+TEST_F(OptimizeCli, UnreadableCpuinfoIsExitTwo) {
+  auto r = host({"optimize", "detect", "--cpuinfo", (home_ / "missing").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find((home_ / "missing").string()), std::string::npos) << r.err;
+}
+
+TEST_F(OptimizeCli, GenerateWritesPackagesYaml) {
+  const auto out = home_ / "packages.yaml";
+  auto r = host({"optimize", "generate", "--arch", "zen4", "--compiler", "gcc@13.2", "--output", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = YAML::LoadFile(out.string());
+  EXPECT_EQ(doc["packages"]["all"]["target"][0].as<std::string>(), "zen4");
+  EXPECT_EQ(doc["packages"]["all"]["prefer"][0].as<std::string>(), "%gcc@13.2");
+  r = host({"optimize", "generate", "--arch", "zen4", "--compiler", "nvhpc@20.1", "--output",
+            (home_ / "other.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(fs::exists(home_ / "other.yaml"));
+}
+
+}  // namespace

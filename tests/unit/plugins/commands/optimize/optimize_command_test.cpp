@@ -1,0 +1,253 @@
+// The optimize command over real SDK optimizers (the same objects the family
+// plugins register), without the host: argument handling, outputs, errors.
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <spackext/errors.hpp>
+#include <spackext/microarch/microarch.hpp>
+#include <spackext_testing/testing.hpp>
+
+#include "optimize_command.hpp"
+
+namespace {
+
+namespace ma = spackext::microarch;
+using spackext::testing::read_file;
+using spackext::testing::TempDir;
+using spackext::testing::write_file;
+
+std::vector<std::shared_ptr<spackext::Optimizer>> family_optimizers() {
+  return {std::make_shared<ma::TableOptimizer>(std::vector<std::string>{"x86_64"}),
+          std::make_shared<ma::TableOptimizer>(std::vector<std::string>{"aarch64"}),
+          std::make_shared<ma::TableOptimizer>(std::vector<std::string>{"ppc64le", "ppc64"}),
+          std::make_shared<ma::TableOptimizer>(std::vector<std::string>{"riscv64"})};
+}
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+Run run(std::vector<std::string> args, bool json = false,
+        std::vector<std::shared_ptr<spackext::Optimizer>> optimizers = family_optimizers(),
+        std::filesystem::path host_cpuinfo = "/proc/cpuinfo") {
+  spackext::optimize::OptimizeCommand cmd([optimizers] { return optimizers; }, host_cpuinfo);
+  spackext::OutputOptions output;
+  output.json = json;
+  std::ostringstream out, err;
+  spackext::CommandInvocation inv{"optimize", std::move(args), output, out, err};
+  Run r;
+  r.code = cmd.run(inv);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+// The error a run throws, as the host would report it.
+std::pair<int, std::string> failure(std::vector<std::string> args) {
+  try {
+    run(std::move(args));
+  } catch (const spackext::Error& e) {
+    return {e.exit_code(), e.what()};
+  }
+  return {0, ""};
+}
+
+TEST(OptimizeDetect, NamesTheFixtureMicroarchitecture) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/cpuinfo/linux-ubuntu22.04-neoverse_v2");
+  auto r = run({"detect", "--cpuinfo", file.string(), "--machine", "aarch64"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("microarchitecture: neoverse_v2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("generic level:     armv9.0a"), std::string::npos) << r.out;
+}
+
+TEST(OptimizeDetect, JsonCarriesGenericLevelFeaturesAndAncestry) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/cpuinfo/linux-rocky9-zen5");
+  auto j = nlohmann::json::parse(run({"detect", "--cpuinfo", file.string()}, true).out);
+  EXPECT_EQ(j["name"], "zen5");
+  EXPECT_EQ(j["vendor"], "AuthenticAMD");
+  EXPECT_EQ(j["family"], "x86_64");
+  EXPECT_EQ(j["generic"], "x86_64_v4");
+  EXPECT_EQ(j["ancestors"][0], "zen4");
+  EXPECT_TRUE(j["source"]["machine_guessed"].get<bool>());
+  EXPECT_GT(j["features"].size(), 40u);
+}
+
+TEST(OptimizeDetect, MachineIsGuessedFromTheFileAndOverridable) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/cpuinfo/linux-centos7-power8le");
+  auto j = nlohmann::json::parse(run({"detect", "--cpuinfo", file.string()}, true).out);
+  EXPECT_EQ(j["name"], "power8le");
+  j = nlohmann::json::parse(run({"detect", "--cpuinfo", file.string(), "--machine", "ppc64"}, true).out);
+  EXPECT_EQ(j["name"], "power8");
+  EXPECT_EQ(j["family"], "ppc64");
+}
+
+TEST(OptimizeDetect, LiveHostReadsCpuinfoAndReportsCpuid) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/cpuinfo-host/buildvm-amd-epyc-fam26-virt");
+  if (ma::host_machine() != "x86_64") GTEST_SKIP() << "the host sample is x86_64 cpuinfo";
+  auto j = nlohmann::json::parse(run({"detect"}, true, family_optimizers(), file).out);
+  EXPECT_EQ(j["name"], "x86_64_v4");  // the manifest's answer for that cpuinfo
+  ASSERT_TRUE(j.contains("cpuid"));
+  EXPECT_FALSE(j["cpuid"]["vendor"].get<std::string>().empty());
+}
+
+TEST(OptimizeDetect, BadInputIsExitTwoWithAPreciseMessage) {
+  auto [code, msg] = failure({"detect", "--cpuinfo", "/nonexistent/cpuinfo"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("/nonexistent/cpuinfo"), std::string::npos) << msg;
+  std::tie(code, msg) = failure({"detect", "--cpuinfo", "/proc/cpuinfo", "--machine", "mips"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("unknown machine 'mips'"), std::string::npos) << msg;
+  TempDir tmp;
+  write_file(tmp / "empty", "no colon here\n");
+  std::tie(code, msg) = failure({"detect", "--cpuinfo", (tmp / "empty").string(), "--machine", "x86_64"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("expected /proc/cpuinfo text"), std::string::npos) << msg;
+  std::tie(code, msg) = failure({"detect", "--microarch-db", (tmp / "absent.json").string()});
+  EXPECT_EQ(code, 2);
+  std::tie(code, msg) = failure({"detect", "--bogus"});
+  EXPECT_EQ(code, 2);
+  std::tie(code, msg) = failure({"frobnicate"});
+  EXPECT_EQ(code, 2);
+}
+
+TEST(OptimizeDetect, NoOptimizerForTheMachineIsAFailure) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/cpuinfo/linux-sifive-u74mc");
+  std::vector<std::shared_ptr<spackext::Optimizer>> only_x86 = {
+      std::make_shared<ma::TableOptimizer>(std::vector<std::string>{"x86_64"})};
+  try {
+    run({"detect", "--cpuinfo", file.string()}, false, only_x86);
+    FAIL();
+  } catch (const spackext::Error& e) {
+    EXPECT_EQ(e.exit_code(), 1);
+    EXPECT_NE(std::string(e.what()).find("riscv64"), std::string::npos);
+  }
+}
+
+TEST(OptimizeDetect, ArchspecDatabaseFileReplacesTheBuiltinTable) {
+  TempDir tmp;
+  write_file(tmp / "m.json", R"({"microarchitectures": {
+    "x86_64": {"from": [], "vendor": "generic", "features": []},
+    "only_here": {"from": ["x86_64"], "vendor": "GenuineIntel", "features": ["sse2"]}}})");
+  write_file(tmp / "cpuinfo", "processor : 0\nvendor_id : GenuineIntel\nflags : sse sse2\n");
+  auto j = nlohmann::json::parse(run({"detect", "--cpuinfo", (tmp / "cpuinfo").string(), "--microarch-db",
+                                      (tmp / "m.json").string()},
+                                     true)
+                                     .out);
+  EXPECT_EQ(j["name"], "only_here");
+  EXPECT_EQ(j["source"]["database"], (tmp / "m.json").string());
+}
+
+TEST(OptimizeRecommend, FlagsForCompilerAndArch) {
+  EXPECT_EQ(run({"recommend", "--compiler", "gcc@13.2", "--arch", "zen4"}).out, "-march=znver4 -mtune=znver4\n");
+  auto r = run({"recommend", "--compiler", "aocc@3.2", "--arch", "zen4"});
+  EXPECT_NE(r.err.find("warning: Zen4 processors are not fully supported"), std::string::npos) << r.err;
+  auto j = nlohmann::json::parse(run({"recommend", "--compiler", "gcc@14.2", "--arch", "x60"}, true).out);
+  EXPECT_EQ(j["target"], "x60");
+  EXPECT_EQ(j["flags"].get<std::string>().rfind("-march=rv64imafdcv_zicbom", 0), 0u);
+}
+
+TEST(OptimizeRecommend, PackageProfileIsAdded) {
+  auto r = run({"recommend", "--compiler", "gcc@13.2", "--arch", "icelake", "--package", "fftw"});
+  EXPECT_EQ(r.out, "-march=icelake-client -mtune=icelake-client\nfftw: cflags=\"-O3\" +openmp\n");
+}
+
+TEST(OptimizeRecommend, ErrorsNameWhatIsWrong) {
+  auto [code, msg] = failure({"recommend", "--compiler", "gcc@13.2", "--arch", "zen5"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("the first version that supports it is gcc@14.1"), std::string::npos) << msg;
+  std::tie(code, msg) = failure({"recommend", "--compiler", "gcc@13.2", "--arch", "zen9"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("unknown microarchitecture 'zen9'"), std::string::npos) << msg;
+  std::tie(code, msg) = failure({"recommend", "--compiler", "frob@1.0", "--arch", "zen4"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("unknown compiler 'frob' for the x86_64 family; known: "), std::string::npos) << msg;
+  std::tie(code, msg) = failure({"recommend", "--compiler", "gcc@13.x", "--arch", "zen4"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("malformed version '13.x'"), std::string::npos) << msg;
+  std::tie(code, msg) = failure({"recommend", "--compiler", "gcc", "--arch", "zen4"});
+  EXPECT_EQ(code, 2);
+  std::tie(code, msg) = failure({"recommend", "--arch", "zen4"});
+  EXPECT_EQ(code, 2);
+  std::tie(code, msg) = failure({"recommend", "--compiler", "intel@2021.1", "--arch", "zen4"});
+  EXPECT_NE(msg.find("'zen3'"), std::string::npos) << msg;
+}
+
+TEST(OptimizeGenerate, WritesASpackPackagesYaml) {
+  TempDir tmp;
+  const auto out = tmp / "packages.yaml";
+  auto r = run({"generate", "--arch", "zen4", "--compiler", "gcc@13.2", "--output", out.string()});
+  EXPECT_EQ(r.code, 0);
+  const std::string text = read_file(out);
+  auto doc = YAML::Load(text);
+  ASSERT_TRUE(doc["packages"]["all"]["target"].IsSequence());
+  EXPECT_EQ(doc["packages"]["all"]["target"][0].as<std::string>(), "zen4");
+  EXPECT_EQ(doc["packages"]["all"]["prefer"][0].as<std::string>(), "%gcc@13.2");
+  ASSERT_TRUE(doc["packages"]["fftw"]["require"].IsSequence());
+  EXPECT_TRUE(doc["packages"]["fftw"]["require"][0].IsScalar());
+  EXPECT_EQ(doc["packages"]["fftw"]["require"][0].as<std::string>(), "cflags=\"-O3\" +openmp");
+  // Spec strings are quoted in the text itself.
+  EXPECT_NE(text.find("'%gcc@13.2'"), std::string::npos) << text;
+  EXPECT_NE(text.find("'cflags=\"-O3\" +openmp'"), std::string::npos) << text;
+  EXPECT_NE(text.find("-march=znver4 -mtune=znver4"), std::string::npos) << text;  // the comment
+  // Only the file: no temporary left behind.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(tmp.path()), {}), 1);
+}
+
+TEST(OptimizeGenerate, RefusesBadInputWithoutWritingAnything) {
+  TempDir tmp;
+  const auto out = tmp / "packages.yaml";
+  auto [code, msg] = failure({"generate", "--arch", "zen5", "--compiler", "gcc@12.1", "--output", out.string()});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("gcc@14.1"), std::string::npos) << msg;
+  std::tie(code, msg) = failure({"generate", "--arch", "zenn4", "--output", out.string()});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(msg.find("zen4"), std::string::npos) << msg;  // suggested
+  std::tie(code, msg) = failure({"generate", "--arch", "zen4", "--output", (tmp / "no/dir/p.yaml").string()});
+  EXPECT_EQ(code, 2);
+  std::tie(code, msg) = failure({"generate", "--arch", "zen4"});
+  EXPECT_EQ(code, 2);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
+}
+
+TEST(OptimizeGenerate, ProfilesFileReplacesTheDefaults) {
+  TempDir tmp;
+  write_file(tmp / "profiles.yaml", "profiles:\n  python: {variants: \"@3.11:\"}\n");
+  const auto out = tmp / "packages.yaml";
+  run({"generate", "--arch", "neoverse_v2", "--profiles", (tmp / "profiles.yaml").string(), "--output",
+       out.string()});
+  auto doc = YAML::Load(read_file(out));
+  EXPECT_FALSE(doc["packages"]["fftw"]);
+  // "@3.11:" stays a string, not a YAML map.
+  EXPECT_TRUE(doc["packages"]["python"]["require"][0].IsScalar());
+  EXPECT_EQ(doc["packages"]["python"]["require"][0].as<std::string>(), "@3.11:");
+}
+
+// A vendor table outranks the family one for its CPU only.
+TEST(OptimizeDetect, VendorOptimizerWinsOnItsOwnCpu) {
+  auto vendor = std::make_shared<ma::TableOptimizer>(
+      std::vector<std::string>{"x86_64"},
+      "@ acme_z | zen4 | AuthenticAMD\n+ acme_matrix\nc gcc | 13: | znver4 | -march={name} -macme\n", "acme");
+  auto with_vendor = family_optimizers();
+  with_vendor.insert(with_vendor.begin(), vendor);
+  auto flags = ma::Database::builtin()->get("zen4").features;
+  flags.erase("sse3");
+  std::string text = "processor : 0\nvendor_id : AuthenticAMD\nflags : pni";
+  for (const auto& f : flags) text += " " + f;
+  TempDir tmp;
+  write_file(tmp / "zen4", text + "\n");
+  write_file(tmp / "acme", text + " acme_matrix\n");
+  auto name = [&](const char* file, auto opts) {
+    return nlohmann::json::parse(run({"detect", "--cpuinfo", (tmp / file).string()}, true, opts).out)["name"];
+  };
+  EXPECT_EQ(name("acme", with_vendor), "acme_z");
+  EXPECT_EQ(name("zen4", with_vendor), "zen4");  // not its CPU: the family optimizer answers
+  EXPECT_EQ(name("acme", family_optimizers()), "zen4");
+  EXPECT_EQ(run({"recommend", "--compiler", "gcc@13.2", "--arch", "acme_z"}, false, with_vendor).out,
+            "-march=znver4 -macme\n");
+}
+
+}  // namespace
