@@ -1,0 +1,251 @@
+// `spack-ext deploy` through the real host: run/status/list/plan, bad input,
+// and killing the host (kill -9 and SIGTERM) mid-run, then resuming.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "spackext_testing/testing.hpp"
+
+namespace fs = std::filesystem;
+using spackext::testing::read_file;
+using spackext::testing::run_host;
+using spackext::testing::TempDir;
+using spackext::testing::write_file;
+
+extern char** environ;
+
+namespace {
+
+class DeployCli : public ::testing::Test {
+ protected:
+  void SetUp() override { fs::create_directories(tmp / "work"); }
+  spackext::testing::RunResult host(std::vector<std::string> args) {
+    args.push_back("--state-db");
+    args.push_back(db().string());
+    return run_host(args, tmp.path());
+  }
+  fs::path db() const { return tmp / "state.db"; }
+  fs::path config(const std::string& stages) {
+    write_file(tmp / "deploy.yaml", "deployment: {name: cli, base_path: work}\nstages:\n" + stages);
+    return tmp / "deploy.yaml";
+  }
+  nlohmann::json status(const std::string& id) {
+    auto r = host({"deploy", "status", id, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+  std::map<std::string, nlohmann::json> nodes(const std::string& id) {
+    std::map<std::string, nlohmann::json> out;
+    auto s = status(id);
+    for (auto& n : s["nodes"]) out[n["node"].get<std::string>()] = n;
+    return out;
+  }
+  // Starts the host without waiting; its output goes to files in tmp.
+  pid_t start_host(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{spackext::testing::host_binary().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("--state-db");
+    argv.push_back(db().string());
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      std::string kv(*e);
+      if (kv.rfind("HOME=", 0) == 0 || kv.rfind("XDG_", 0) == 0 || kv.rfind("SPACK_EXT_", 0) == 0) continue;
+      env.push_back(kv);
+    }
+    env.push_back("HOME=" + tmp.path().string());
+    env.push_back("XDG_STATE_HOME=" + (tmp / ".local/state").string());
+    std::vector<char*> a, e;
+    for (auto& s : argv) a.push_back(s.data());
+    a.push_back(nullptr);
+    for (auto& s : env) e.push_back(s.data());
+    e.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, (tmp / "host.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, (tmp / "host.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, a[0], &fa, nullptr, a.data(), e.data());
+    posix_spawn_file_actions_destroy(&fa);
+    EXPECT_EQ(rc, 0);
+    return pid;
+  }
+  bool wait_for_file(const fs::path& p) {
+    for (int i = 0; i < 1500; ++i) {
+      if (fs::exists(p) && !read_file(p).empty()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  static bool alive(pid_t pid) { return ::kill(pid, 0) == 0 && !zombie(pid); }
+  static bool zombie(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = s.rfind(')');
+    return close != std::string::npos && close + 2 < s.size() && s[close + 2] == 'Z';
+  }
+  static bool wait_gone(pid_t pid) {
+    for (int i = 0; i < 500; ++i) {
+      if (!alive(pid)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  TempDir tmp;
+};
+
+}  // namespace
+
+TEST_F(DeployCli, RunStatusList) {
+  auto cfg = config(R"(  - {name: a, run: ["echo a >> runs.txt"]}
+  - {name: b, depends: [a], run: ["echo b >> runs.txt"], matrix: {apps: [x, y]}}
+)");
+  auto r = host({"deploy", "run", "--config", cfg.string(), "--jobs", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("deployment 1: succeeded (3 succeeded"), std::string::npos) << r.out;
+  auto s = status("1");
+  EXPECT_EQ(s["status"], "succeeded");
+  EXPECT_EQ(s["nodes"].size(), 3u);
+  EXPECT_EQ(s["attempts"].size(), 3u);
+  auto l = host({"deploy", "list"});
+  EXPECT_EQ(l.exit_code, 0);
+  EXPECT_NE(l.out.find("cli"), std::string::npos);
+  auto plain = host({"deploy", "status"});
+  EXPECT_NE(plain.out.find("deployment 1 (cli): succeeded"), std::string::npos) << plain.out;
+}
+
+TEST_F(DeployCli, DryRunPrintsThePlanAndRecordsNothing) {
+  auto cfg = config(R"(  - {name: a, run: ["touch ran"], estimate: 10}
+  - {name: b, depends: [a], run: ["touch ran"], estimate: 5}
+)");
+  auto r = host({"deploy", "run", "--config", cfg.string(), "--dry-run", "--jobs", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(r.out.find(" a\n"), r.out.find(" b\n")) << r.out;
+  EXPECT_NE(r.out.find("estimated makespan: 15.0 min"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(tmp / "work" / "ran"));
+  EXPECT_FALSE(fs::exists(db()));
+}
+
+TEST_F(DeployCli, PlanOfTheStackFixture) {
+  SPACKEXT_REQUIRE_FIXTURE(stack, "fixtures/deploy/stack-516.json");
+  auto r = host({"deploy", "plan", "--graph", stack.string(), "--workers", "64", "--tiered", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_LE(j["makespan_min"].get<double>(), 148.2 + 0.05);  // README: critical-path list scheduling, W=64
+  EXPECT_NEAR(j["tiered"]["makespan_min"].get<double>(), 211.1, 0.1);  // README: tiers with barriers
+  EXPECT_EQ(j["critical_path"][0], "gcc@14.2");
+}
+
+TEST_F(DeployCli, BadInput) {
+  write_file(tmp / "bad.yaml", "deployment: {name: x}\nstages:\n  - {name: a, run: [true], depends: [ghost]}\n");
+  auto r = host({"deploy", "run", "--config", (tmp / "bad.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.yaml:3: stage 'a' depends on unknown stage 'ghost'"), std::string::npos) << r.err;
+
+  write_file(tmp / "broken.yaml", "deployment: {name: x\n");
+  r = host({"deploy", "run", "--config", (tmp / "broken.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("broken.yaml:"), std::string::npos) << r.err;
+
+  r = host({"deploy", "run"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+
+  auto cfg = config("  - {name: a, run: [true]}\n");
+  r = host({"deploy", "run", "--config", cfg.string(), "--executor", "nope"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(db()) && host({"deploy", "list"}).out.find("cli") != std::string::npos);
+
+  r = host({"deploy", "status", "42"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = host({"deploy", "frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(DeployCli, FailingStageExitsOneAndIsRecorded) {
+  auto cfg = config(R"(  - {name: a, run: ["echo oops >&2; exit 3"]}
+  - {name: b, depends: [a], run: [true]}
+)");
+  auto r = host({"deploy", "run", "--config", cfg.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("deploy resume 1"), std::string::npos) << r.err;
+  auto n = nodes("1");
+  EXPECT_EQ(n["a"]["state"], "failed");
+  EXPECT_EQ(n["a"]["exit_code"], 3);
+  EXPECT_EQ(read_file(n["a"]["log"].get<std::string>()), "oops\n");
+  EXPECT_EQ(n["b"]["state"], "skipped");
+}
+
+TEST_F(DeployCli, KillNineMidRunThenResume) {
+  // b blocks until the test has killed the host; after the resume it finishes at once.
+  auto cfg = config(R"(  - {name: a, run: ["echo a >> runs.txt"]}
+  - name: b
+    depends: [a]
+    run: ["echo b >> runs.txt", "if [ ! -f resumed ]; then echo $$ > b.pid; sleep 60; fi"]
+  - {name: c, depends: [b], run: ["echo c >> runs.txt"]}
+)");
+  pid_t host_pid = start_host({"deploy", "run", "--config", cfg.string()});
+  ASSERT_TRUE(wait_for_file(tmp / "work" / "b.pid")) << read_file(tmp / "host.err");
+  pid_t stage_pid = std::stoi(read_file(tmp / "work" / "b.pid"));
+  ::kill(host_pid, SIGKILL);
+  int st;
+  ::waitpid(host_pid, &st, 0);
+  ASSERT_TRUE(WIFSIGNALED(st));
+  EXPECT_TRUE(alive(stage_pid));  // the stage outlives its host (own session)
+
+  auto s = status("1");
+  EXPECT_EQ(s["status"], "interrupted");
+  auto n = nodes("1");
+  EXPECT_EQ(n["a"]["state"], "succeeded");
+  EXPECT_EQ(n["b"]["state"], "running");
+
+  write_file(tmp / "work" / "resumed", "");
+  auto r = host({"deploy", "resume", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_TRUE(wait_gone(stage_pid)) << "the orphaned stage was not stopped";
+  EXPECT_EQ(read_file(tmp / "work" / "runs.txt"), "a\nb\nb\nc\n");  // a not re-run
+  n = nodes("1");
+  EXPECT_EQ(n["b"]["attempts"], 2);
+  EXPECT_EQ(n["c"]["state"], "succeeded");
+  EXPECT_EQ(status("1")["status"], "succeeded");
+}
+
+TEST_F(DeployCli, SigtermCancelsCleanly) {
+  auto cfg = config(R"(  - {name: long, run: ["echo $$ > long.pid", "sleep 60"]}
+  - {name: after, depends: [long], run: ["touch after"]}
+)");
+  pid_t host_pid = start_host({"deploy", "run", "--config", cfg.string()});
+  ASSERT_TRUE(wait_for_file(tmp / "work" / "long.pid"));
+  pid_t stage_pid = std::stoi(read_file(tmp / "work" / "long.pid"));
+  ::kill(host_pid, SIGTERM);
+  int st;
+  ::waitpid(host_pid, &st, 0);
+  ASSERT_TRUE(WIFEXITED(st)) << "host died of signal " << WTERMSIG(st);
+  EXPECT_EQ(WEXITSTATUS(st), 130);
+  EXPECT_TRUE(wait_gone(stage_pid));
+  auto n = nodes("1");
+  EXPECT_EQ(n["long"]["state"], "cancelled");
+  EXPECT_EQ(n["after"]["state"], "pending");
+  EXPECT_EQ(status("1")["status"], "cancelled");
+  EXPECT_FALSE(fs::exists(tmp / "work" / "after"));
+}
+
+TEST_F(DeployCli, EventsLogRecordsDeployEvents) {
+  auto cfg = config("  - {name: a, run: [true]}\n");
+  auto r = run_host({"--events", (tmp / "events.jsonl").string(), "deploy", "run", "--config", cfg.string(),
+                     "--state-db", db().string()},
+                    tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto log = read_file(tmp / "events.jsonl");
+  EXPECT_NE(log.find("\"deploy.started\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"deploy.stage.finished\""), std::string::npos);
+  EXPECT_NE(log.find("\"deploy.finished\""), std::string::npos);
+}
