@@ -1,0 +1,220 @@
+// Real Slurm jobs: a private single-node cluster (slurmctld, slurmd and a
+// munged of its own) started by tests/services/slurm/start.sh in the test's
+// temp folder. Skips, naming what is missing, without Slurm or root.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "deploy_spec.hpp"
+#include "deployment_runner.hpp"
+#include "slurm_executor.hpp"
+#include "command_runner.hpp"
+#include "spackext/errors.hpp"
+#include "spackext_testing/testing.hpp"
+
+namespace sd = spackext::deploy;
+namespace fs = std::filesystem;
+using spackext::JobState;
+using spackext::executors::run_command;
+using spackext::executors::SlurmExecutor;
+using spackext::testing::read_file;
+using spackext::testing::TempDir;
+using spackext::testing::write_file;
+
+namespace {
+
+const char* missing_requirement() {
+  if (::geteuid() != 0) return "the test Slurm runs as SlurmUser=root; not root";
+  for (const char* p : {"/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/bin/squeue",
+                        "/usr/bin/scontrol", "/usr/bin/scancel", "/usr/bin/sinfo"})
+    if (!fs::exists(p)) return "Slurm is not installed (Debian packages slurm-wlm and munge; see scripts/deps/deploy.txt)";
+  return nullptr;
+}
+
+// One cluster for the whole suite (starting one takes about a second).
+class SlurmCluster : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if ((why_ = missing_requirement())) return;
+    dir_ = std::make_unique<TempDir>("spackext-slurm");
+    auto r = spackext::testing::run({"/bin/sh", std::string(SPACKEXT_SLURM_SCRIPTS) + "/start.sh",
+                                     (dir_->path() / "cluster").string(),
+                                     std::to_string(spackext::testing::free_port()),
+                                     std::to_string(spackext::testing::free_port())},
+                                    {.timeout_seconds = 60});
+    if (r.exit_code != 0) {
+      failure_ = "start.sh failed: " + r.err + r.out;
+      return;
+    }
+    conf_ = (dir_->path() / "cluster" / "slurm.conf").string();
+    ::setenv("SLURM_CONF", conf_.c_str(), 1);
+    up_ = true;
+  }
+  void TearDown() override {
+    if (dir_) spackext::testing::run({"/bin/sh", std::string(SPACKEXT_SLURM_SCRIPTS) + "/stop.sh",
+                                      (dir_->path() / "cluster").string()});
+    dir_.reset();
+  }
+  static const char* why_;
+  static bool up_;
+  static std::string failure_, conf_;
+  std::unique_ptr<TempDir> dir_;
+};
+const char* SlurmCluster::why_ = nullptr;
+bool SlurmCluster::up_ = false;
+std::string SlurmCluster::failure_, SlurmCluster::conf_;
+auto* const cluster = ::testing::AddGlobalTestEnvironment(new SlurmCluster);
+
+#define REQUIRE_SLURM()                                                    \
+  if (SlurmCluster::why_) GTEST_SKIP() << SlurmCluster::why_;              \
+  ASSERT_TRUE(SlurmCluster::up_) << SlurmCluster::failure_
+
+spackext::StageJob job(const TempDir& tmp, const std::string& id, std::vector<std::string> commands,
+                       std::vector<std::string> after = {}) {
+  spackext::StageJob j;
+  j.id = id;
+  j.name = "spackext-test-" + id;
+  j.commands = std::move(commands);
+  j.workdir = (tmp / "work").string();
+  j.log_path = (tmp / "logs" / (id + ".log")).string();
+  j.after = std::move(after);
+  return j;
+}
+
+JobState wait_done(SlurmExecutor& ex, const std::string& id) {
+  for (int i = 0; i < 120; ++i) {
+    if (!ex.wait_any({id}, std::chrono::milliseconds(1000)).empty()) return ex.status(id).state;
+  }
+  return JobState::unknown;
+}
+
+}  // namespace
+
+TEST(SlurmIntegration, AfterokChainWithAFailingJob) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  auto a = ex.submit(job(tmp, "a", {"echo A from $SPACKEXT_JOB_ID"}));
+  auto b = ex.submit(job(tmp, "b", {"echo B", "exit 3"}, {a}));
+  auto c = ex.submit(job(tmp, "c", {"echo C > c-ran"}, {b}));
+  auto info = run_command({"scontrol", "show", "job", "-o", b});
+  EXPECT_NE(info.out.find("JobName=spackext-test-b"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("Dependency=afterok:" + a), std::string::npos) << info.out;
+  EXPECT_EQ(wait_done(ex, a), JobState::succeeded);
+  auto bs = (wait_done(ex, b), ex.status(b));
+  EXPECT_EQ(bs.state, JobState::failed);
+  EXPECT_EQ(bs.exit_code, 3);
+  EXPECT_EQ(wait_done(ex, c), JobState::cancelled);  // kill_invalid_depend
+  EXPECT_FALSE(fs::exists(tmp / "work" / "c-ran"));
+  EXPECT_EQ(read_file(tmp / "logs" / "a.log"), "A from a\n");
+  EXPECT_EQ(read_file(tmp / "logs" / "b.log"), "B\n");
+  // The job completion log agrees (sacct -c works without slurmdbd).
+  auto acct = run_command({"sacct", "-c", "-n", "-P", "-j", b, "-o", "JobID,State,ExitCode"});
+  EXPECT_NE(acct.out.find(b + "|FAILED|3:0"), std::string::npos) << acct.out << acct.err;
+}
+
+TEST(SlurmIntegration, CancelRunningJob) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  auto id = ex.submit(job(tmp, "sleeper", {"touch started", "sleep 120"}));
+  for (int i = 0; i < 300 && !fs::exists(tmp / "work" / "started"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(ex.status(id).state, JobState::running);
+  ex.cancel(id);
+  EXPECT_EQ(wait_done(ex, id), JobState::cancelled);
+}
+
+TEST(SlurmIntegration, JobThatCannotStartIsRefusedOrTimedOut) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  SlurmExecutor ex({.poll = std::chrono::milliseconds(200), .pending_timeout = std::chrono::seconds(2)});
+  auto j = job(tmp, "huge", {"true"});
+  j.resources = {{"partition", "no-such-partition"}};
+  EXPECT_THROW(ex.submit(j), spackext::Error);  // sbatch refuses it outright
+  auto held = job(tmp, "held", {"true"});
+  auto id = ex.submit(held);
+  run_command({"scontrol", "hold", id});  // pending for a non-dependency reason
+  auto st = wait_done(ex, id);
+  EXPECT_EQ(st, JobState::failed);
+  EXPECT_NE(ex.status(id).detail.find("never started"), std::string::npos);
+}
+
+TEST(SlurmIntegration, DeploymentWithDependenciesRetriesAndAFailure) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  fs::create_directories(tmp / "work");
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: slurm-test, base_path: work}
+stages:
+  - name: compilers
+    run: ["echo CC=/opt/$SPACKEXT_COMPILER > $SPACKEXT_ARTIFACTS/env"]
+    matrix: {compilers: [gcc, clang]}
+    resources: {cpus: 1, time: "00:05:00", partition: debug}
+  - name: flaky
+    depends: [compilers]
+    retries: 1
+    retry_backoff: 0.1
+    run: ["echo x >> tries-$SPACKEXT_COMPILER", "test $(wc -l < tries-$SPACKEXT_COMPILER) -ge 2", "echo $CC > cc-$SPACKEXT_COMPILER"]
+    matrix: {compilers: [gcc, clang]}
+  - name: apps
+    depends: [flaky]
+    run: ["echo {app} >> apps-$SPACKEXT_COMPILER"]
+    matrix: {compilers: [gcc, clang], apps: [a, b]}
+)");
+  auto spec = sd::load_deploy_spec(tmp / "deploy.yaml");
+  spackext::Bus bus;
+  sd::StateDb db(tmp / "state.db");
+  sd::DeploymentRunner runner(db, bus, tmp / "logs");
+  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  sd::DeployOptions o;
+  o.executor = "slurm";
+  o.jobs = 16;
+  auto r = runner.run(spec, o, ex, nullptr);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(read_file(tmp / "work" / "cc-gcc"), "/opt/gcc\n");  // propagated through artifacts
+  EXPECT_EQ(read_file(tmp / "work" / "cc-clang"), "/opt/clang\n");
+  for (const auto& n : db.nodes(r.id)) {
+    EXPECT_EQ(n.state, "succeeded") << n.name << " " << n.detail;
+    if (n.stage == "flaky") EXPECT_EQ(n.attempts, 2) << n.name;
+  }
+
+  // A failing stage: its dependents never run and are recorded as skipped.
+  write_file(tmp / "fail.yaml", R"(deployment: {name: slurm-fail, base_path: work}
+stages:
+  - {name: bad, run: ["exit 4"]}
+  - {name: after, depends: [bad], run: ["touch after-ran"]}
+)");
+  auto f = runner.run(sd::load_deploy_spec(tmp / "fail.yaml"), o, ex, nullptr);
+  EXPECT_EQ(f.status, "failed");
+  std::map<std::string, sd::NodeRecord> nodes;
+  for (auto& n : db.nodes(f.id)) nodes[n.name] = n;
+  EXPECT_EQ(nodes["bad"].state, "failed");
+  EXPECT_EQ(nodes["bad"].exit_code, 4);
+  EXPECT_EQ(nodes["after"].state, "skipped");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_FALSE(fs::exists(tmp / "work" / "after-ran"));
+}
+
+TEST(SlurmIntegration, CliRunOnSlurm) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  fs::create_directories(tmp / "work");
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: cli-slurm, base_path: work}
+stages:
+  - {name: a, run: ["echo a >> runs"]}
+  - {name: b, depends: [a], run: ["echo b >> runs"]}
+)");
+  spackext::testing::RunOptions ro;
+  ro.env["SLURM_CONF"] = SlurmCluster::conf_;
+  auto r = spackext::testing::run_host({"deploy", "run", "--config", (tmp / "deploy.yaml").string(), "--executor",
+                                        "slurm", "--state-db", (tmp / "state.db").string(), "--json"},
+                                       tmp.path(), ro);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["status"], "succeeded");
+  EXPECT_EQ(read_file(tmp / "work" / "runs"), "a\nb\n");
+}
