@@ -68,11 +68,10 @@ constexpr Bit kBits[] = {
 CpuidReport read_cpuid() {
   CpuidReport r;
   unsigned a = 0, b = 0, c = 0, d = 0;
-  if (!__get_cpuid_max(0, nullptr)) return r;
-  const unsigned max_basic = __get_cpuid_max(0, nullptr);
+  if (!__get_cpuid(0, &a, &b, &c, &d)) return r;
+  const unsigned max_basic = a;
   const unsigned max_ext = __get_cpuid_max(0x80000000, nullptr);
   r.available = true;
-  __cpuid(0, a, b, c, d);
   char vendor[13] = {};
   std::memcpy(vendor, &b, 4);
   std::memcpy(vendor + 4, &d, 4);
@@ -91,11 +90,20 @@ CpuidReport read_cpuid() {
     while (!r.brand.empty() && r.brand.back() == ' ') r.brand.pop_back();
     while (!r.brand.empty() && r.brand.front() == ' ') r.brand.erase(r.brand.begin());
   }
+  // One CPUID per leaf: under a hypervisor each one is a VM exit. The table
+  // is grouped by leaf, so a change of leaf is the cue to query again.
+  unsigned regs[4] = {};
+  unsigned cached_leaf = 0, cached_subleaf = 0;
+  bool cached = false;
   for (const auto& bit : kBits) {
     const bool extended = bit.leaf >= 0x80000000;
     if ((extended && bit.leaf > max_ext) || (!extended && bit.leaf > max_basic)) continue;
-    unsigned regs[4] = {};
-    __cpuid_count(bit.leaf, bit.subleaf, regs[EAX], regs[EBX], regs[ECX], regs[EDX]);
+    if (!cached || bit.leaf != cached_leaf || bit.subleaf != cached_subleaf) {
+      __cpuid_count(bit.leaf, bit.subleaf, regs[EAX], regs[EBX], regs[ECX], regs[EDX]);
+      cached_leaf = bit.leaf;
+      cached_subleaf = bit.subleaf;
+      cached = true;
+    }
     if (regs[bit.reg] & (1u << bit.bit)) r.features.insert(bit.name);
   }
   return r;

@@ -25,9 +25,12 @@ std::string builtin_as_table() {
   for (const auto& t : ma::Database::builtin()->targets()) {
     out += "@ " + t.name + " | ";
     for (std::size_t i = 0; i < t.parents.size(); ++i) out += (i ? "," : "") + t.parents[i];
-    out += " | " + t.vendor + "\n=";
-    for (const auto& f : t.features) out += " " + f;
-    out += "\n";
+    out += " | " + t.vendor + "\n";
+    if (!t.features.empty()) {
+      out += "=";
+      for (const auto& f : t.features) out += " " + f;
+      out += "\n";
+    }
     for (const auto& [compiler, rules] : t.compilers)
       for (const auto& r : rules)
         out += "c " + compiler + " | " + r.versions + " | " + r.name + " | " + r.flags + "\n";
