@@ -68,9 +68,13 @@ bool Manifest::has_command(std::string_view name) const {
   return std::any_of(commands.begin(), commands.end(), [&](const auto& c) { return c.name == name; });
 }
 
-Manifest Manifest::from_envelope(std::string_view text) {
-  // Embedded sections may be NUL-padded.
+std::string_view Manifest::strip_padding(std::string_view text) {
   while (!text.empty() && text.back() == '\0') text.remove_suffix(1);
+  return text;
+}
+
+Manifest Manifest::from_envelope(std::string_view text) {
+  text = strip_padding(text);
   json envelope;
   try {
     envelope = json::parse(text);

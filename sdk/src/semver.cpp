@@ -123,7 +123,6 @@ SemVer bump(const SemVer& v, int component) {
   if (component == 0) r.major = v.major + 1;
   if (component == 1) { r.major = v.major; r.minor = v.minor + 1; }
   if (component == 2) { r.major = v.major; r.minor = v.minor; r.patch = v.patch + 1; }
-  r.prerelease = {"0"};  // lowest version of that line: excludes its pre-releases
   return r;
 }
 
@@ -181,6 +180,15 @@ VersionRange VersionRange::parse(std::string_view text) {
 bool VersionRange::contains(const SemVer& v) const {
   using Op = Comparator::Op;
   for (const auto& all_of : alternatives_) {
+    // As npm does: a pre-release only satisfies a range that names a
+    // pre-release of the same MAJOR.MINOR.PATCH, so "<2.0.0" never admits
+    // 2.0.0-rc.1 and plugins do not pick up pre-releases by accident.
+    if (!v.prerelease.empty() &&
+        std::none_of(all_of.begin(), all_of.end(), [&](const Comparator& c) {
+          return !c.version.prerelease.empty() && c.version.major == v.major &&
+                 c.version.minor == v.minor && c.version.patch == v.patch;
+        }))
+      continue;
     bool ok = true;
     for (const auto& c : all_of) {
       int r = compare(v, c.version);

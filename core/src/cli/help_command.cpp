@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <ostream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -36,7 +37,9 @@ struct HelpEntry {
 
 std::vector<HelpEntry> all_commands(Host& host) {
   std::vector<HelpEntry> entries;
+  std::set<std::string> names;
   for (const auto& b : builtin_commands()) {
+    names.insert(b.name);
     HelpEntry e{b.name, b.description, "built in", {}};
     for (auto& [n, d] : b.subcommands) e.subcommands.emplace_back(n, d);
     entries.push_back(std::move(e));
@@ -45,7 +48,7 @@ std::vector<HelpEntry> all_commands(Host& host) {
     if (!r.usable()) continue;
     for (const auto& c : r.manifest->commands) {
       if (host.catalog().command_provider(c.name) != &r) continue;  // a higher-priority provider wins
-      if (std::any_of(entries.begin(), entries.end(), [&](auto& e) { return e.name == c.name; })) continue;
+      if (!names.insert(c.name).second) continue;
       entries.push_back({c.name, c.description,
                          "plugin " + r.name() + " " + r.manifest->version.str(), c.subcommands});
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "plugins/elf_manifest.hpp"
 #include "plugins/trust.hpp"
@@ -46,42 +47,72 @@ std::vector<fs::path> plugin_files(const fs::path& dir) {
   return out;
 }
 
+// Reads and validates one file's manifest (no code of the plugin runs).
+ManifestOutcome read_manifest_outcome(const fs::path& file) {
+  ManifestOutcome o;
+  auto elf = read_elf_manifest(file);
+  switch (elf.status) {
+    case ElfManifestResult::Status::bad_file:
+      o.state = PluginState::bad_file;
+      o.reason = elf.error;
+      return o;
+    case ElfManifestResult::Status::no_section:
+      o.state = PluginState::no_manifest;
+      o.reason = "no .spackext_manifest section: not a spack-ext plugin (build it with spackext_add_plugin)";
+      return o;
+    case ElfManifestResult::Status::ok:
+      break;
+  }
+  try {
+    o.manifest = Manifest::from_envelope(elf.text);
+  } catch (const ManifestError& e) {
+    o.state = PluginState::bad_manifest;
+    o.reason = e.what();
+  }
+  return o;
+}
+
 }  // namespace
 
 void Catalog::scan() {
   records_.clear();
-  std::map<fs::path, bool> seen;  // the same file reached through two roots
+  std::set<std::pair<dev_t, ino_t>> seen;  // the same file reached through two roots
   for (std::size_t rank = 0; rank < roots_.size(); ++rank) {
     for (auto& file : plugin_files(roots_[rank].dir)) {
-      std::error_code ec;
-      auto canonical = fs::weakly_canonical(file, ec);
-      if (seen.count(canonical)) continue;
-      seen[canonical] = true;
       PluginRecord r;
       r.path = file;
       r.origin = roots_[rank].origin;
       r.origin_rank = static_cast<int>(rank);
-      read_one(r);
+      struct stat st;
+      if (::stat(file.c_str(), &st) != 0) {
+        r.state = PluginState::bad_file;
+        r.reason = "cannot stat the file";
+      } else {
+        if (!seen.emplace(st.st_dev, st.st_ino).second) continue;
+        read_one(r, st);
+      }
       records_.push_back(std::move(r));
     }
   }
   cache_.save();
   resolve_duplicates();
   resolve_dependencies();
+  command_index_.clear();
+  for (auto& r : records_)
+    if (r.manifest && r.usable())
+      for (const auto& c : r.manifest->commands) command_index_[c.name].push_back(&r);
+  for (auto& [name, list] : command_index_)
+    std::stable_sort(list.begin(), list.end(), [](const PluginRecord* a, const PluginRecord* b) {
+      return a->manifest->priority > b->manifest->priority;
+    });
 }
 
-void Catalog::read_one(PluginRecord& r) {
-  struct stat st;
-  if (::stat(r.path.c_str(), &st) != 0) {
-    r.state = PluginState::bad_file;
-    r.reason = "cannot stat the file";
-    return;
-  }
+void Catalog::read_one(PluginRecord& r, const struct stat& st) {
   r.size = static_cast<std::uintmax_t>(st.st_size);
   r.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 
   // Trust first: a file others could have replaced is not even parsed.
-  auto verdict = check_trust(r.path, options_.allow_insecure);
+  auto verdict = check_trust(r.path, options_.allow_insecure, &folder_verdicts_);
   if (!verdict.trusted) {
     r.state = PluginState::untrusted;
     r.reason = verdict.reason;
@@ -89,30 +120,17 @@ void Catalog::read_one(PluginRecord& r) {
   }
 
   auto key = r.path.string();
-  auto elf = cache_.lookup(key, r.size, r.mtime_ns);
-  if (!elf) {
-    elf = read_elf_manifest(r.path);
-    cache_.store(key, r.size, r.mtime_ns, *elf);
+  auto outcome = cache_.lookup(key, r.size, r.mtime_ns);
+  if (!outcome) {
+    outcome = read_manifest_outcome(r.path);
+    cache_.store(key, r.size, r.mtime_ns, *outcome);
   }
-  switch (elf->status) {
-    case ElfManifestResult::Status::bad_file:
-      r.state = PluginState::bad_file;
-      r.reason = elf->error;
-      return;
-    case ElfManifestResult::Status::no_section:
-      r.state = PluginState::no_manifest;
-      r.reason = "no .spackext_manifest section: not a spack-ext plugin (build it with spackext_add_plugin)";
-      return;
-    case ElfManifestResult::Status::ok:
-      break;
-  }
-  try {
-    r.manifest = Manifest::from_envelope(elf->text);
-  } catch (const ManifestError& e) {
-    r.state = PluginState::bad_manifest;
-    r.reason = e.what();
+  if (!outcome->manifest) {
+    r.state = outcome->state;
+    r.reason = outcome->reason;
     return;
   }
+  r.manifest = std::move(outcome->manifest);
   check_compatibility(r);
 }
 
@@ -236,11 +254,11 @@ PluginRecord* Catalog::any(std::string_view name) {
 }
 
 PluginRecord* Catalog::command_provider(std::string_view command) {
-  PluginRecord* best = nullptr;
-  for (auto& r : records_)
-    if (r.usable() && r.manifest->has_command(command))
-      if (!best || r.manifest->priority > best->manifest->priority) best = &r;
-  return best;
+  auto it = command_index_.find(std::string(command));
+  if (it == command_index_.end()) return nullptr;
+  for (PluginRecord* r : it->second)
+    if (r->usable()) return r;  // a provider that failed to load gives way to the next
+  return nullptr;
 }
 
 std::vector<PluginRecord*> Catalog::service_providers(std::string_view kind, std::string_view name) {

@@ -4,13 +4,18 @@
 // dependency graph (missing, wrong version, cycles).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "plugins/manifest_cache.hpp"
 #include "plugins/plugin_record.hpp"
+#include "plugins/trust.hpp"
 
 namespace spackext::core {
 
@@ -48,7 +53,7 @@ class Catalog {
   std::vector<PluginRecord*> kind_providers(std::string_view kind);
 
  private:
-  void read_one(PluginRecord& r);
+  void read_one(PluginRecord& r, const struct stat& st);
   void check_compatibility(PluginRecord& r);
   void resolve_duplicates();
   void resolve_dependencies();
@@ -57,6 +62,9 @@ class Catalog {
   ManifestCache& cache_;
   CatalogOptions options_;
   std::vector<PluginRecord> records_;
+  std::map<std::string, TrustVerdict> folder_verdicts_;
+  // command -> plugins declaring it, highest plugin priority first (built by scan)
+  std::unordered_map<std::string, std::vector<PluginRecord*>> command_index_;  // by folder, within one scan
 };
 
 }  // namespace spackext::core

@@ -3,9 +3,12 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "spackext/plugin.hpp"
@@ -76,6 +79,18 @@ ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
     return {Status::bad_file, {},
             "built for " + machine_name(ehdr.e_machine) + ", this host is " + machine_name(host_machine())};
 
+  // libelf quietly reports "no sections" when the section header table lies
+  // beyond the end of a cut-short file; check the bounds ourselves.
+  struct stat st;
+  if (::fstat(fd.fd, &st) != 0) return {Status::bad_file, {}, std::string("cannot stat: ") + std::strerror(errno)};
+  const auto file_size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t sh_end = ehdr.e_shoff + std::uint64_t{ehdr.e_shnum} * ehdr.e_shentsize;
+  const std::uint64_t ph_end = ehdr.e_phoff + std::uint64_t{ehdr.e_phnum} * ehdr.e_phentsize;
+  if (ehdr.e_shoff == 0 || sh_end > file_size || ph_end > file_size)
+    return {Status::bad_file, {},
+            "truncated file: its ELF headers end at byte " + std::to_string(std::max(sh_end, ph_end)) +
+                " but the file has " + std::to_string(file_size) + " bytes (truncated file?)"};
+
   std::size_t shstrndx = 0;
   if (elf_getshdrstrndx(elf.e, &shstrndx) != 0)
     return {Status::bad_file, {}, std::string("cannot read the ELF section headers (truncated file?): ") + elf_errmsg(-1)};
@@ -88,6 +103,8 @@ ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
     if (!name) return {Status::bad_file, {}, std::string("cannot read ELF section names (truncated file?): ") + elf_errmsg(-1)};
     if (std::strcmp(name, kManifestSection) != 0) continue;
     if (shdr.sh_type == SHT_NOBITS) break;
+    if (shdr.sh_offset + shdr.sh_size > file_size)
+      return {Status::bad_file, {}, "truncated file: the manifest section runs past the end (truncated file?)"};
     Elf_Data* data = elf_getdata(scn, nullptr);
     if (!data || !data->d_buf)
       return {Status::bad_file, {}, std::string("cannot read the manifest section (truncated file?): ") + elf_errmsg(-1)};

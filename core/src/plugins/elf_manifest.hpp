@@ -14,6 +14,8 @@ struct ElfManifestResult {
   std::string error;  // why not, otherwise
 };
 
+
+
 ElfManifestResult read_elf_manifest(const std::filesystem::path& file);
 
 }  // namespace spackext::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 namespace spackext::core {
@@ -17,6 +18,9 @@ struct TrustVerdict {
 // user and not be writable by group or others. A root-owned sticky folder
 // (like /tmp) is accepted: others cannot replace what is inside it.
 // `allow_insecure` (explicit opt-in) turns every refusal into a pass.
-TrustVerdict check_trust(const std::filesystem::path& file, bool allow_insecure);
+// `folder_verdicts` remembers the verdict of each folder chain within one
+// scan, so a hundred plugins in one folder do not re-check its parents.
+TrustVerdict check_trust(const std::filesystem::path& file, bool allow_insecure,
+                         std::map<std::string, TrustVerdict>* folder_verdicts = nullptr);
 
 }  // namespace spackext::core

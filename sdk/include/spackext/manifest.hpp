@@ -62,6 +62,8 @@ struct Manifest {
   // missing or malformed (and, for JSON syntax errors, the byte offset).
   static Manifest from_envelope(std::string_view text);
   static Manifest from_json(const nlohmann::json& envelope);
+  // The section text without the NUL padding a linker may add.
+  static std::string_view strip_padding(std::string_view text);
   nlohmann::json to_json() const;  // the envelope form
 };
 

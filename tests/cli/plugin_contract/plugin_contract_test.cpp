@@ -160,7 +160,7 @@ TEST_F(PluginContract, GarbageFileIsRefused) {
 
 TEST_F(PluginContract, TruncatedLibraryIsRefusedBeforeLoading) {
   install({"truncated"});
-  expect_doctor("fixture-truncated", "bad-file", "(truncated file?)");
+  expect_doctor("fixture-truncated", "bad-file", "truncated file: its ELF headers end at byte ");
   EXPECT_FALSE(ran("good")) << "the truncated copy of 'good' must not run";
 }
 

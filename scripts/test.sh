@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds everything, runs
+# ctest (unit, CLI, integration; servers are started by the tests).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/install-deps.sh"
+for extra in "$root"/scripts/test-setup.d/*.sh; do
+  [[ -f "$extra" ]] && bash "$extra"
+done
+"$root/scripts/build.sh"
+build="${SPACKEXT_BUILD_DIR:-$root/build}"
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@"
