@@ -25,8 +25,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: spack-ext optimize <subcommand> [options]\n"
     "  detect    [--cpuinfo FILE] [--machine M] [--microarch-db FILE] [--json]\n"
-    "  recommend --compiler NAME@VERSION [--arch A] [--package P] [--microarch-db FILE] [--json]\n"
-    "  generate  [--arch A] [--compiler NAME@VERSION] [--profiles FILE] --output packages.yaml\n";
+    "  recommend --compiler NAME@VERSION [--arch A] [--package P] [--profiles FILE]\n"
+    "            [--microarch-db FILE] [--json]\n"
+    "  generate  [--arch A] [--compiler NAME@VERSION] [--profiles FILE] [--microarch-db FILE]\n"
+    "            --output packages.yaml\n";
 
 std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string out;
