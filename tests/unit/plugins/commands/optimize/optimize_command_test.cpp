@@ -279,3 +279,20 @@ TEST(HostDetection, CpuidSeeingHiddenFeaturesIsReportedBeside) {
 }
 
 }  // namespace
+
+namespace {
+
+// Without --arch the host is detected first (here: the research VM's cpuinfo,
+// which the notes say gets -march=x86-64-v4 -mtune=generic from gcc >= 11.1).
+TEST(OptimizeRecommend, DefaultsToTheDetectedHost) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/cpuinfo-host/buildvm-amd-epyc-fam26-virt");
+  if (ma::host_machine() != "x86_64") GTEST_SKIP() << "the host sample is x86_64 cpuinfo";
+  EXPECT_EQ(run({"recommend", "--compiler", "gcc@13.2"}, false, family_optimizers(), file).out,
+            "-march=x86-64-v4 -mtune=generic\n");
+  TempDir tmp;
+  run({"generate", "--output", (tmp / "p.yaml").string()}, false, family_optimizers(), file);
+  EXPECT_EQ(YAML::LoadFile((tmp / "p.yaml").string())["packages"]["all"]["target"][0].as<std::string>(),
+            "x86_64_v4");
+}
+
+}  // namespace
