@@ -177,7 +177,11 @@ StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spe
   if (auto e = n["estimate"]) s.estimate_min = r.number(e, what + " estimate (minutes)");
   if (auto e = n["env"]) {
     if (!e.IsMap()) r.fail(e, "expected " + what + " env to be a mapping of variables");
-    for (const auto& kv : e) s.env[r.string(kv.first, "a variable name")] = kv.second.as<std::string>("");
+    for (const auto& kv : e) {
+      auto key = r.string(kv.first, "a variable name");
+      if (!kv.second.IsScalar()) r.fail(kv.second, "expected " + what + " env." + key + " to be a string");
+      s.env[key] = kv.second.Scalar();
+    }
   }
   if (auto m = n["matrix"]) {
     if (m.IsMap()) {

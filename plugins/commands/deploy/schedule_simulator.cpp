@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <queue>
+#include <random>
 
 #include "ready_queue.hpp"
 
@@ -130,11 +131,27 @@ PlannedSchedule plan_schedule(const BuildGraph& g, int workers) {
     candidates.emplace_back("critical path plus work behind / W", std::move(p));
   }
   PlannedSchedule best;
-  for (auto& [name, priority] : candidates) {
-    auto s = simulate_list_schedule(g, workers, priority, name);
+  auto consider = [&](std::string name, std::vector<double> priority) {
+    auto s = simulate_list_schedule(g, workers, priority, std::move(name));
     if (best.priority.empty() || s.makespan < best.schedule.makespan - 1e-9) {
       best.schedule = std::move(s);
       best.priority = std::move(priority);
+    }
+  };
+  for (auto& [name, priority] : candidates) consider(name, std::move(priority));
+  // Perturbed critical paths: list scheduling is sensitive to which of two
+  // nearly-equal nodes goes first, so a few seeded random nudges of the
+  // priorities often find a shorter schedule. The number of tries shrinks
+  // with the graph so planning stays in the milliseconds.
+  const int tries = static_cast<int>(std::min<std::size_t>(64, 200000 / std::max<std::size_t>(1, g.size())));
+  std::mt19937 rng(20261121);
+  std::uniform_real_distribution<double> nudge(0.0, 0.1);
+  if (best.schedule.makespan > best.schedule.lower_bound + 1e-9) {
+    for (int t = 0; t < tries; ++t) {
+      std::vector<double> p(g.size());
+      for (NodeId i = 0; i < g.size(); ++i) p[i] = bottom[i] * (1.0 + nudge(rng));
+      consider("critical path, perturbed (seeded)", std::move(p));
+      if (best.schedule.makespan <= best.schedule.lower_bound + 1e-9) break;
     }
   }
   return best;

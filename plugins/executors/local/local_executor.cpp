@@ -56,6 +56,27 @@ bool is_ours(pid_t pid) {
   return false;
 }
 
+// True while any process of the group is still running. kill(-pgid, 0)
+// also succeeds for zombies waiting to be reaped by whoever adopted them,
+// which a container's init may never do; so read the states in /proc.
+bool group_running(pid_t pgid) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    rest >> state >> ppid >> pgrp;
+    if (pgrp == pgid && state != 'Z' && state != 'X') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 LocalExecutor::~LocalExecutor() {
@@ -195,6 +216,7 @@ void LocalExecutor::stop_group(pid_t pgid) {
   ::kill(-pgid, SIGTERM);
   auto deadline = std::chrono::steady_clock::now() + grace_;
   while (::kill(-pgid, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
+    if (!group_running(pgid)) break;
     // Reap our own child so the group can disappear.
     int st;
     ::waitpid(pgid, &st, WNOHANG);

@@ -160,11 +160,12 @@ JobStatus SlurmExecutor::query(const std::string& id) {
   return {JobState::unknown, -1, "not known to squeue, scontrol or sacct -c"};
 }
 
-JobStatus SlurmExecutor::status(const std::string& id) {
-  auto st = query(id);
+JobStatus SlurmExecutor::status(const std::string& id) { return watch(id, query(id)); }
+
+JobStatus SlurmExecutor::watch(const std::string& id, JobStatus st) {
   std::lock_guard lock(mutex_);
   auto& seen = seen_[id];
-  if (seen.timed_out) return {JobState::failed, -1, "never started (pending longer than the limit)"};
+  if (seen.timed_out) return {JobState::failed, -1, "never started: pending longer than the limit"};
   if (st.state == JobState::pending && opt_.pending_timeout.count() > 0 &&
       st.detail.find("Dependency") == std::string::npos) {
     auto now = std::chrono::steady_clock::now();
@@ -182,10 +183,30 @@ std::vector<std::string> SlurmExecutor::wait_any(const std::vector<std::string>&
                                                  std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
+    // One squeue call for all jobs; those it no longer lists (or lists in a
+    // final state) are finished, and status() asks scontrol/sacct about them.
+    std::map<std::string, JobStatus> queued;
+    for (std::size_t from = 0; from < ids.size(); from += 200) {
+      std::string list;
+      for (std::size_t i = from; i < std::min(ids.size(), from + 200); ++i) list += (list.empty() ? "" : ",") + ids[i];
+      auto q = run_command({opt_.squeue, "-h", "-j", list, "-o", "%i|%T|%r"});
+      if (q.exit_code == 127) missing(opt_.squeue);
+      std::istringstream lines(q.out);
+      for (std::string l; std::getline(lines, l);) {
+        std::vector<std::string> cols;
+        std::stringstream ss(trim(l));
+        for (std::string c; std::getline(ss, c, '|');) cols.push_back(c);
+        if (cols.size() >= 2) queued[cols[0]] = {slurm_state(cols[1]), -1, cols.size() > 2 ? cols[2] : ""};
+      }
+    }
     std::vector<std::string> done;
     for (const auto& id : ids) {
-      auto st = status(id);
-      if (st.state != JobState::pending && st.state != JobState::running) done.push_back(id);
+      auto it = queued.find(id);
+      if (it != queued.end() && (it->second.state == JobState::pending || it->second.state == JobState::running)) {
+        auto st = watch(id, it->second);
+        if (st.state == JobState::pending || st.state == JobState::running) continue;
+      }
+      done.push_back(id);
     }
     if (!done.empty()) return done;
     auto left = deadline - std::chrono::steady_clock::now();

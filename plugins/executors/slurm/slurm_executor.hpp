@@ -46,6 +46,8 @@ class SlurmExecutor final : public Executor {
     bool timed_out = false;
   };
   JobStatus query(const std::string& id);
+  // Applies the pending timeout to a job's state (cancelling it if exceeded).
+  JobStatus watch(const std::string& id, JobStatus st);
   SlurmOptions opt_;
   std::mutex mutex_;
   std::map<std::string, Seen> seen_;

@@ -91,4 +91,20 @@ std::vector<std::string> TableOptimizer::targets(const std::shared_ptr<const Dat
   return out;
 }
 
+TableOptimizerPlugin::TableOptimizerPlugin(std::string service_name, std::vector<std::string> families,
+                                           std::string extra_table, std::string table_origin, int priority)
+    : service_name_(std::move(service_name)),
+      families_(std::move(families)),
+      extra_table_(std::move(extra_table)),
+      table_origin_(std::move(table_origin)),
+      priority_(priority) {}
+
+void TableOptimizerPlugin::register_services(HostContext& host) {
+  RegisterOptions options;
+  options.priority = priority_;
+  host.registry().add<Optimizer>(service_name_,
+                                 std::make_shared<TableOptimizer>(families_, extra_table_, table_origin_),
+                                 options);
+}
+
 }  // namespace spackext::microarch

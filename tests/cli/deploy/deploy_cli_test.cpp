@@ -249,3 +249,45 @@ TEST_F(DeployCli, EventsLogRecordsDeployEvents) {
   EXPECT_NE(log.find("\"deploy.stage.finished\""), std::string::npos);
   EXPECT_NE(log.find("\"deploy.finished\""), std::string::npos);
 }
+
+TEST_F(DeployCli, StagesSelectionAndRollback) {
+  auto cfg = config(R"(  - {name: a, run: ["echo a >> runs.txt", "echo $SPACKEXT_DEPLOYMENT_ID > $SPACKEXT_ARTIFACTS/id"]}
+  - {name: b, depends: [a], run: ["echo b >> runs.txt"]}
+)");
+  ASSERT_EQ(host({"deploy", "run", "--config", cfg.string()}).exit_code, 0);
+  auto r = host({"deploy", "run", "--config", cfg.string(), "--stages", "b"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(tmp / "work" / "runs.txt"), "a\nb\nb\n");
+  EXPECT_EQ(status("2")["nodes"].size(), 1u);
+  EXPECT_EQ(host({"deploy", "run", "--config", cfg.string(), "--stages", "zzz"}).exit_code, 2);
+
+  auto current = tmp / "work" / "artifacts" / "current";
+  EXPECT_EQ(fs::read_symlink(current), fs::path("deployments/2"));
+  r = host({"deploy", "rollback", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::read_symlink(current), fs::path("deployments/1"));
+  EXPECT_EQ(read_file(current / "a" / "id"), "1\n");
+  EXPECT_EQ(status("2")["status"], "rolled_back");
+  r = host({"deploy", "rollback", "2"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("rolled_back"), std::string::npos) << r.err;
+
+  auto l = run_host({"deploy", "list", "--json", "--state-db", db().string()}, tmp.path());
+  ASSERT_EQ(l.exit_code, 0) << l.err;
+  auto j = nlohmann::json::parse(l.out);
+  ASSERT_EQ(j.size(), 2u);  // the refused --stages zzz recorded nothing
+  EXPECT_EQ(j[0]["status"], "succeeded");
+  EXPECT_EQ(j[1]["status"], "rolled_back");
+}
+
+TEST_F(DeployCli, DryRunUsesRecordedDurations) {
+  // The estimate says 100 minutes; after one real run the recorded duration
+  // (well under a minute) is what the plan uses.
+  auto cfg = config("  - {name: a, run: [true], estimate: 100}\n");
+  auto before = host({"deploy", "run", "--config", cfg.string(), "--dry-run", "--json"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(before.out)["makespan_min"].get<double>(), 100.0);
+  ASSERT_EQ(host({"deploy", "run", "--config", cfg.string()}).exit_code, 0);
+  auto after = host({"deploy", "run", "--config", cfg.string(), "--dry-run", "--json"});
+  EXPECT_LT(nlohmann::json::parse(after.out)["makespan_min"].get<double>(), 1.0);
+}

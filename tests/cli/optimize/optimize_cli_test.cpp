@@ -17,9 +17,12 @@ using spackext::testing::write_file;
 
 class OptimizeCli : public ::testing::Test {
  protected:
-  RunResult host(std::vector<std::string> args) {
+  RunResult host(std::vector<std::string> args, std::optional<fs::path> spack_root = std::nullopt) {
     spackext::testing::RunOptions options;
-    options.unset_env.push_back("SPACK_ROOT");  // the built-in table, whatever the machine has
+    if (spack_root)
+      options.env["SPACK_ROOT"] = spack_root->string();
+    else
+      options.unset_env.push_back("SPACK_ROOT");  // the built-in table, whatever the machine has
     return spackext::testing::run_host(args, home_.path(), options);
   }
   nlohmann::json detect_json(const fs::path& cpuinfo, const std::string& machine) {
@@ -118,6 +121,29 @@ TEST_F(OptimizeCli, GenerateWritesPackagesYaml) {
             (home_ / "other.yaml").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_FALSE(fs::exists(home_ / "other.yaml"));
+}
+
+// A Spack installation's archspec database replaces the built-in table.
+TEST_F(OptimizeCli, SpackRootDatabaseIsUsedInstead) {
+  const auto spack = home_ / "spack";
+  const auto json_dir = spack / "lib/spack/spack/vendor/archspec/json/cpu";
+  fs::create_directories(json_dir);
+  write_file(json_dir / "microarchitectures.json", R"({"microarchitectures": {
+    "x86_64": {"from": [], "vendor": "generic", "features": [],
+               "compilers": {"gcc": [{"versions": ":", "flags": "-march=x86-64"}]}},
+    "future_core": {"from": ["x86_64"], "vendor": "GenuineIntel", "features": ["sse2", "avx10_2"],
+                    "compilers": {"gcc": [{"versions": "16:", "flags": "-march=future"}]}}}})");
+  write_file(home_ / "cpuinfo", "processor : 0\nvendor_id : GenuineIntel\nflags : sse sse2 avx10_2\n");
+  auto r = host({"--json", "optimize", "detect", "--cpuinfo", (home_ / "cpuinfo").string()}, spack);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["name"], "future_core");
+  EXPECT_EQ(j["source"]["database"], (json_dir / "microarchitectures.json").string());
+  r = host({"optimize", "recommend", "--compiler", "gcc@16.1", "--arch", "future_core"}, spack);
+  EXPECT_EQ(r.out, "-march=future\n") << r.err;
+  // Without SPACK_ROOT the built-in table does not know it.
+  r = host({"optimize", "recommend", "--compiler", "gcc@16.1", "--arch", "future_core"});
+  EXPECT_EQ(r.exit_code, 2);
 }
 
 }  // namespace

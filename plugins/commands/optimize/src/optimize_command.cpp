@@ -14,6 +14,7 @@
 #include "build_profiles.hpp"
 #include "compiler_spec.hpp"
 #include "cpu_source.hpp"
+#include "host_detection.hpp"
 #include "packages_yaml.hpp"
 
 namespace spackext::optimize {
@@ -25,8 +26,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: spack-ext optimize <subcommand> [options]\n"
     "  detect    [--cpuinfo FILE] [--machine M] [--microarch-db FILE] [--json]\n"
-    "  recommend --compiler NAME@VERSION [--arch A] [--package P] [--microarch-db FILE] [--json]\n"
-    "  generate  [--arch A] [--compiler NAME@VERSION] [--profiles FILE] --output packages.yaml\n";
+    "  recommend --compiler NAME@VERSION [--arch A] [--package P] [--profiles FILE]\n"
+    "            [--microarch-db FILE] [--json]\n"
+    "  generate  [--arch A] [--compiler NAME@VERSION] [--profiles FILE] [--microarch-db FILE]\n"
+    "            --output packages.yaml\n";
 
 std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string out;
@@ -58,20 +61,6 @@ std::shared_ptr<const microarch::Database> base_database(const po::variables_map
   return microarch::Database::resolve(file);
 }
 
-struct Detected {
-  MicroarchDetection answer;
-  std::optional<MicroarchDetection> with_cpuid;  // live x86 hosts only
-  std::vector<std::string> hidden;               // features CPUID adds to cpuinfo's
-  CpuSource source;
-};
-
-std::optional<MicroarchDetection> ask(const std::vector<std::shared_ptr<Optimizer>>& optimizers,
-                                      const CpuDescription& cpu) {
-  for (const auto& o : optimizers)
-    if (auto d = o->detect(cpu)) return d;
-  return std::nullopt;
-}
-
 nlohmann::json to_json(const MicroarchDetection& d) {
   return {{"name", d.name},           {"vendor", d.vendor},       {"family", d.family},
           {"generic", d.generic},     {"features", d.features},   {"ancestors", d.ancestors},
@@ -99,34 +88,6 @@ int OptimizeCommand::run(const CommandInvocation& inv) {
   throw UsageError("optimize: unknown subcommand '" + sub + "' (expected detect, recommend, generate)");
 }
 
-namespace {
-
-Detected run_detection(const std::vector<std::shared_ptr<Optimizer>>& optimizers, CpuSource source,
-                       const std::shared_ptr<const microarch::Database>& db) {
-  Detected out{{}, std::nullopt, {}, std::move(source)};
-  CpuDescription cpu{out.source.machine, out.source.cpuinfo, out.source.origin, {}, db};
-  auto answer = ask(optimizers, cpu);
-  if (!answer)
-    throw Error("no optimizer plugin handles machine '" + out.source.machine + "' (" +
-                std::to_string(optimizers.size()) + " optimizer(s) installed)");
-  out.answer = std::move(*answer);
-  if (out.source.cpuid.available) {
-    cpu.extra_features.assign(out.source.cpuid.features.begin(), out.source.cpuid.features.end());
-    out.with_cpuid = ask(optimizers, cpu);
-    // What CPUID reports that /proc/cpuinfo does not, among the features any
-    // target needs (the rest is noise like "hypervisor").
-    std::set<std::string> needed;
-    for (const auto& t : db->targets()) needed.insert(t.features.begin(), t.features.end());
-    const std::string text = " " + out.source.cpuinfo + " ";
-    for (const auto& f : out.source.cpuid.features)
-      if (needed.count(f) && text.find(" " + f + " ") == std::string::npos &&
-          text.find(" " + f + "\n") == std::string::npos)
-        out.hidden.push_back(f);
-  }
-  return out;
-}
-
-}  // namespace
 
 int OptimizeCommand::detect(const std::vector<std::string>& args, const CommandInvocation& inv) {
   po::options_description desc("optimize detect");
@@ -146,7 +107,7 @@ int OptimizeCommand::detect(const std::vector<std::string>& args, const CommandI
     source = cpu_from_host(host_cpuinfo_);
     if (machine) source.machine = *machine;
   }
-  auto d = run_detection(optimizers_(), std::move(source), db);
+  auto d = detect_cpu(optimizers_(), std::move(source), db);
   const auto& a = d.answer;
   if (inv.output.json) {
     nlohmann::json j = to_json(a);
@@ -159,7 +120,7 @@ int OptimizeCommand::detect(const std::vector<std::string>& args, const CommandI
                     {"brand", d.source.cpuid.brand},
                     {"hidden_from_cpuinfo", d.hidden},
                     {"name", d.with_cpuid ? d.with_cpuid->name : a.name},
-                    {"differs", d.with_cpuid && d.with_cpuid->name != a.name}};
+                    {"differs", d.cpuid_differs()}};
     }
     inv.out << j.dump(2) << "\n";
     return kExitOk;
@@ -173,7 +134,7 @@ int OptimizeCommand::detect(const std::vector<std::string>& args, const CommandI
           << "source:            " << d.source.origin << " (machine " << d.source.machine
           << (d.source.machine_guessed ? ", guessed from the file" : "") << "; table " << db->source() << ")\n";
   if (d.source.cpuid.available) {
-    if (d.with_cpuid && d.with_cpuid->name != a.name)
+    if (d.cpuid_differs())
       inv.out << "cpuid:             " << d.with_cpuid->name << " (CPUID reports features /proc/cpuinfo hides: "
               << join(d.hidden, " ") << ")\n";
     else
@@ -191,7 +152,7 @@ std::string target_name(const std::optional<std::string>& arch,
                         const std::filesystem::path& host_cpuinfo,
                         const std::shared_ptr<const microarch::Database>& db) {
   if (arch) return *arch;
-  return run_detection(optimizers, cpu_from_host(host_cpuinfo), db).answer.name;
+  return detect_cpu(optimizers, cpu_from_host(host_cpuinfo), db).answer.name;
 }
 
 // The flags for target/compiler from the first optimizer that knows the

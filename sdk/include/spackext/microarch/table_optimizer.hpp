@@ -18,7 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include "spackext/host_context.hpp"
 #include "spackext/microarch/database.hpp"
+#include "spackext/plugin.hpp"
 #include "spackext/services/optimizer.hpp"
 
 namespace spackext::microarch {
@@ -49,6 +51,27 @@ class TableOptimizer : public Optimizer {
   std::mutex mutex_;
   std::map<const Database*, std::shared_ptr<const Database>> merged_;
   std::vector<std::shared_ptr<const Database>> keep_alive_;  // keys stay valid
+};
+
+// A whole optimizer plugin in one line: registers a TableOptimizer under
+// `service_name` with `priority`.
+//
+//   struct AcmePlugin final : spackext::microarch::TableOptimizerPlugin {
+//     AcmePlugin() : TableOptimizerPlugin("acme", {"x86_64"}, kAcmeTable, "acme table", 100) {}
+//   };
+//   SPACKEXT_PLUGIN(AcmePlugin)
+class TableOptimizerPlugin : public Plugin {
+ public:
+  TableOptimizerPlugin(std::string service_name, std::vector<std::string> families,
+                       std::string extra_table = {}, std::string table_origin = {}, int priority = 0);
+  void register_services(HostContext& host) override;
+
+ private:
+  std::string service_name_;
+  std::vector<std::string> families_;
+  std::string extra_table_;
+  std::string table_origin_;
+  int priority_;
 };
 
 // Converts a detection into the service answer (generic level, features, ancestors).

@@ -57,7 +57,8 @@ c gcc | 12: |  | -march=armv9-a -mtune=generic
 c clang | 14: |  | -march=armv9-a -mtune=generic
 c apple-clang | : |  | -march=armv9-a -mtune=generic
 c arm | : |  | -march=armv9-a -mtune=generic
-# (entry reconstructed by spack-ext from archspec's detection answers; see docs)
+# (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
+#  features and flag rules are chosen to give archspec's answers on its test samples)
 @ armv9.2a | armv9.0a | generic
 c gcc | 12: |  | -march=armv9.2-a -mtune=generic
 c clang | 14: |  | -march=armv9.2-a -mtune=generic
@@ -156,7 +157,8 @@ c clang | 14.0:15.99 |  | -march=armv9-a+i8mm+bf16
 c clang | 16.0: |  | -mcpu=neoverse-n2
 c arm | 23.04.0: |  | -mcpu=neoverse-n2
 c nvhpc | 23.3: | neoverse-n1 | -tp {name}
-# (entry reconstructed by spack-ext from archspec's detection answers; see docs)
+# (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
+#  features and flag rules are chosen to give archspec's answers on its test samples)
 @ neoverse_v3ae | neoverse_v2,armv9.2a | ARM | part=0xd83
 + dit ssbs paca pacg svebitperm dgh bti ecv
 c gcc | 4.8:5.99 |  | -march=armv8-a

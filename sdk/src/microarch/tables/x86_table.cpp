@@ -187,6 +187,7 @@ c intel | 18.0: | skylake-avx512 | -march={name} -mtune={name}
 c oneapi | : | skylake-avx512 | -march={name} -mtune={name}
 c dpcpp | : | skylake-avx512 | -march={name} -mtune={name}
 c nvhpc | : | skylake | -tp {name}
+# (x86_64_v4 as a second parent: archspec fixed this link in "cannonlake, ampere1a: fix parents")
 @ cannonlake | skylake,x86_64_v4 | GenuineIntel
 + avx512vbmi avx512ifma sha_ni
 c gcc | 8.0: |  | -march={name} -mtune={name}
@@ -226,7 +227,8 @@ c clang | 12.0: |  | -march={name} -mtune={name}
 c intel | 2021.2: |  | -march={name} -mtune={name}
 c oneapi | 2021.2: |  | -march={name} -mtune={name}
 c dpcpp | 2021.2: |  | -march={name} -mtune={name}
-# (entry reconstructed by spack-ext from archspec's detection answers; see docs)
+# (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
+#  features and flag rules are chosen to give archspec's answers on its test samples)
 @ alderlake | skylake | GenuineIntel
 + sha_ni clwb gfni vaes vpclmulqdq rdpid movdiri movdir64b serialize waitpkg avx_vnni
 c gcc | 11.1: |  | -march={name} -mtune={name}
@@ -234,13 +236,15 @@ c clang | 12.0: |  | -march={name} -mtune={name}
 c intel | 2021.2: |  | -march={name} -mtune={name}
 c oneapi | 2021.2: |  | -march={name} -mtune={name}
 c dpcpp | 2021.2: |  | -march={name} -mtune={name}
-# (entry reconstructed by spack-ext from archspec's detection answers; see docs)
+# (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
+#  features and flag rules are chosen to give archspec's answers on its test samples)
 @ arrowlake | alderlake | GenuineIntel
 + avx_vnni_int8 avx_vnni_int16 avx_ne_convert avx_ifma cmpccxadd
 c gcc | 14.1: |  | -march={name} -mtune={name}
 c clang | 18.0: |  | -march={name} -mtune={name}
 c oneapi | 2024.1: |  | -march={name} -mtune={name}
-# (entry reconstructed by spack-ext from archspec's detection answers; see docs)
+# (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
+#  features and flag rules are chosen to give archspec's answers on its test samples)
 @ arrowlake_s | arrowlake | GenuineIntel
 + sha512 sm3 sm4
 c gcc | 14.1: | arrowlake-s | -march={name} -mtune={name}

@@ -109,3 +109,39 @@ TEST(HostSample, MissingFeaturesAreWhatBlocksTheAmdTargets) {
 }
 
 }  // namespace
+
+namespace {
+
+// The built-in table written out in archspec's JSON schema and read back by
+// the archspec loader must give the same answer for every sample: the loader
+// keeps file order, parents, features, parts and generations.
+TEST(ArchspecJsonRoundTrip, SameAnswersForEverySample) {
+  SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/cpuinfo/manifest.json");
+  const auto builtin = ma::Database::builtin();
+  nlohmann::ordered_json doc;
+  auto& targets = doc["microarchitectures"];
+  for (const auto& t : builtin->targets()) {
+    nlohmann::ordered_json e = {{"from", t.parents}, {"vendor", t.vendor}, {"features", t.features}};
+    if (t.generation) e["generation"] = t.generation;
+    if (!t.cpupart.empty()) e["cpupart"] = t.cpupart;
+    for (const auto& [compiler, rules] : t.compilers) {
+      auto& list = e["compilers"][compiler] = nlohmann::ordered_json::array();
+      for (const auto& r : rules) list.push_back({{"versions", r.versions}, {"flags", r.flags}});
+    }
+    targets[t.name] = e;
+  }
+  for (const char* code : {"0x41", "0x43", "0x46", "0x61", "0xc0"}) doc["conversions"]["arm_vendors"][code] = *builtin->arm_vendor(code);
+  spackext::testing::TempDir tmp;
+  spackext::testing::write_file(tmp / "microarchitectures.json", doc.dump(1));
+  const auto loaded = ma::Database::load_archspec_json(tmp / "microarchitectures.json");
+  ASSERT_EQ(loaded.size(), builtin->size());
+  const auto m = manifest("fixtures/cpuinfo");
+  for (const auto& [sample, e] : m.items()) {
+    const auto text = spackext::testing::read_file(dir.parent_path() / sample);
+    auto a = ma::detect(*builtin, ma::parse_cpuinfo(text, e.at("family").get<std::string>(), *builtin, sample));
+    auto b = ma::detect(loaded, ma::parse_cpuinfo(text, e.at("family").get<std::string>(), loaded, sample));
+    EXPECT_EQ(a.target->name, b.target->name) << sample;
+  }
+}
+
+}  // namespace

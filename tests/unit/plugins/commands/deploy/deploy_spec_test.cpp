@@ -165,6 +165,8 @@ TEST_F(DeploySpecTest, BadValues) {
                 .find("matrix axis 'mpis' to be defined in the top-level matrix"), std::string::npos);
   EXPECT_NE(error_of("deployment: {name: x}\nmatrix: {compilers: [a, a]}\nstages:\n  - {name: a, run: [true]}\n")
                 .find("duplicate value 'a' in matrix.compilers"), std::string::npos);
+  EXPECT_NE(error_of("deployment: {name: x}\nstages:\n  - {name: a, run: [true], env: {A: [1]}}\n")
+                .find(":3: expected stage 'a' env.A to be a string"), std::string::npos);
   EXPECT_NE(error_of("deployment: {name: x}\nmatrix: {gpus: [a]}\nstages:\n  - {name: a, run: [true]}\n")
                 .find(":2: unknown key 'gpus' in matrix"), std::string::npos);
 }

@@ -10,6 +10,7 @@
 #include <spackext/microarch/microarch.hpp>
 #include <spackext_testing/testing.hpp>
 
+#include "host_detection.hpp"
 #include "optimize_command.hpp"
 
 namespace {
@@ -248,6 +249,50 @@ TEST(OptimizeDetect, VendorOptimizerWinsOnItsOwnCpu) {
   EXPECT_EQ(name("acme", family_optimizers()), "zen4");
   EXPECT_EQ(run({"recommend", "--compiler", "gcc@13.2", "--arch", "acme_z"}, false, with_vendor).out,
             "-march=znver4 -macme\n");
+}
+
+}  // namespace
+
+namespace {
+
+// CPUID that reports what the research VM's kernel hid from /proc/cpuinfo
+// (the manifest lists them): detection reports both answers.
+TEST(HostDetection, CpuidSeeingHiddenFeaturesIsReportedBeside) {
+  SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/cpuinfo-host/manifest.json");
+  const auto manifest = nlohmann::json::parse(read_file(dir));
+  const auto& e = manifest.at("buildvm-amd-epyc-fam26-virt");
+  const auto hidden = e.at("archspec_missing_features_for_amd_targets").at("zen5").get<std::vector<std::string>>();
+  spackext::optimize::CpuSource source;
+  source.machine = "x86_64";
+  source.origin = "host";
+  source.cpuinfo = read_file(dir.parent_path() / "buildvm-amd-epyc-fam26-virt");
+  source.cpuid.available = true;
+  source.cpuid.vendor = "AuthenticAMD";
+  source.cpuid.features = {hidden.begin(), hidden.end()};
+  source.cpuid.features.insert({"hypervisor", "avx2", "sse2"});  // also in cpuinfo, or not needed
+  auto d = spackext::optimize::detect_cpu(family_optimizers(), source, nullptr);
+  EXPECT_EQ(d.answer.name, e.at("expected").get<std::string>());
+  ASSERT_TRUE(d.with_cpuid);
+  EXPECT_EQ(d.with_cpuid->name, "zen5");
+  EXPECT_TRUE(d.cpuid_differs());
+  EXPECT_EQ(d.hidden, hidden);
+}
+
+}  // namespace
+
+namespace {
+
+// Without --arch the host is detected first (here: the research VM's cpuinfo,
+// which the notes say gets -march=x86-64-v4 -mtune=generic from gcc >= 11.1).
+TEST(OptimizeRecommend, DefaultsToTheDetectedHost) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/cpuinfo-host/buildvm-amd-epyc-fam26-virt");
+  if (ma::host_machine() != "x86_64") GTEST_SKIP() << "the host sample is x86_64 cpuinfo";
+  EXPECT_EQ(run({"recommend", "--compiler", "gcc@13.2"}, false, family_optimizers(), file).out,
+            "-march=x86-64-v4 -mtune=generic\n");
+  TempDir tmp;
+  run({"generate", "--output", (tmp / "p.yaml").string()}, false, family_optimizers(), file);
+  EXPECT_EQ(YAML::LoadFile((tmp / "p.yaml").string())["packages"]["all"]["target"][0].as<std::string>(),
+            "x86_64_v4");
 }
 
 }  // namespace
