@@ -108,6 +108,8 @@ void Catalog::scan() {
 }
 
 void Catalog::read_one(PluginRecord& r, const struct stat& st) {
+  r.device = st.st_dev;
+  r.inode = st.st_ino;
   r.size = static_cast<std::uintmax_t>(st.st_size);
   r.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 

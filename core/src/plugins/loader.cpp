@@ -1,6 +1,7 @@
 #include "plugins/loader.hpp"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 
@@ -53,6 +54,16 @@ bool Loader::load(PluginRecord& record) {
 bool Loader::load_one(PluginRecord& record) {
   auto entry = std::make_unique<Loaded>();
   entry->record = &record;
+  // The file must still be the one that passed the trust and manifest
+  // checks: a swap in between would load code nobody checked.
+  struct stat st;
+  if (::stat(record.path.c_str(), &st) != 0 || st.st_dev != record.device || st.st_ino != record.inode ||
+      static_cast<std::uintmax_t>(st.st_size) != record.size ||
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec != record.mtime_ns) {
+    record.state = PluginState::load_failed;
+    record.reason = "the file changed after it was checked; not loaded (run the command again)";
+    return false;
+  }
   const auto mode = static_cast<boost::dll::load_mode::type>(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   try {
     // An absolute path: Boost.DLL would turn a bare name into a search.

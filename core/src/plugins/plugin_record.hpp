@@ -39,6 +39,8 @@ struct PluginRecord {
   std::string reason;  // empty when available/loaded
   std::uintmax_t size = 0;
   std::int64_t mtime_ns = 0;
+  std::uint64_t device = 0;  // identity of the file that passed the checks,
+  std::uint64_t inode = 0;   // compared again right before dlopen
 
   const std::string& name() const;  // manifest name, or the file stem
   bool usable() const { return state == PluginState::available || state == PluginState::loaded; }

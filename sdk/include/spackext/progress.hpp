@@ -30,6 +30,7 @@ class Progress {
  private:
   void emit(bool force);
   Bus& bus_;
+  Bus::Topic advanced_;  // resolved once: advance() is called in transfer loops
   std::string id_, label_, unit_, source_;
   std::uint64_t total_, done_ = 0;
   std::chrono::steady_clock::time_point last_emit_{};
