@@ -210,6 +210,17 @@ TEST_F(DeploymentRunnerTest, ResumeSkipsWhatCompletedAndRerunsTheRest) {
   EXPECT_EQ(n["second"].attempts, 2);  // attempt numbers continue across the resume
   EXPECT_EQ(n["third"].state, "succeeded");
   EXPECT_THROW(runner.resume(r.id, executor, nullptr), spackext::InputError);  // nothing left
+}
+
+TEST_F(DeploymentRunnerTest, ResumeRunsStagesAddedToTheFileSince) {
+  auto s = spec("  - {name: first, run: [\"exit 1\"]}\n");
+  auto r = run(s);
+  ASSERT_EQ(r.status, "failed");
+  spec("  - {name: first, run: [true]}\n  - {name: added, depends: [first], run: [\"touch added\"]}\n");
+  auto again = runner.resume(r.id, executor, nullptr);
+  EXPECT_EQ(again.status, "succeeded");
+  EXPECT_EQ(nodes(r.id)["added"].state, "succeeded");
+  EXPECT_TRUE(fs::exists(tmp / "work" / "added"));
   EXPECT_THROW(runner.resume(999, executor, nullptr), spackext::InputError);
 }
 
