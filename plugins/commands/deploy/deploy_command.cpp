@@ -32,6 +32,8 @@ constexpr const char* kUsage =
     "  plan (--config deploy.yaml | --graph graph.json) [--workers N] [--tiered]\n"
     "every subcommand takes --state-db FILE (default: <state dir>/deploy.db)\n";
 
+constexpr int kBatchJobsInFlight = 10000;
+
 std::atomic<bool> g_cancel{false};
 extern "C" void on_cancel_signal(int) { g_cancel.store(true); }
 
@@ -209,6 +211,9 @@ int DeployCommand::run(const CommandInvocation& inv) {
       return kExitOk;
     }
     auto executor = executor_named(opt.executor);
+    // A batch system queues what it cannot run yet: without --jobs, hand it
+    // everything (it still waits for dependencies) instead of one per core.
+    if (vm["jobs"].defaulted() && executor->handles_dependencies()) opt.jobs = kBatchJobsInFlight;
     auto path = db_path(vm);
     StateDb db(path);
     DeploymentRunner runner(db, host_.bus(), log_root(path));

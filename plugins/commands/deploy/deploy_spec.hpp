@@ -16,7 +16,7 @@ namespace spackext::deploy {
 namespace fs = std::filesystem;
 
 // The toolchain axes a stage may be expanded over, in naming order.
-inline const std::vector<std::string> kMatrixAxes = {"compilers", "mpis", "apps"};
+inline const std::vector<std::string> kMatrixAxes = {"compilers", "mpis", "libraries", "apps"};
 
 struct Resources {
   std::optional<int> cpus;

@@ -161,7 +161,7 @@ DeployResult DeploymentRunner::run(const DeploySpec& spec, const DeployOptions& 
   rec.executor = options.executor;
   rec.host_pid = ::getpid();
   rec.options = options_to_json(options);
-  auto id = db_.create_deployment(rec, nodes);
+  auto id = db_.create_deployment(rec, nodes);  // the deployment and its nodes in one transaction
   return execute(id, spec, options, executor, cancel);
 }
 
@@ -196,6 +196,9 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
   for (const auto& [node, secs] : db_.recorded_durations(spec.name))
     if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
   auto plan = plan_schedule(g, options.jobs);
+  std::vector<std::pair<std::string, std::string>> node_names;
+  for (const auto& n : g.nodes()) node_names.emplace_back(n.name, g.groups()[n.group].name);
+  db_.ensure_nodes(id, node_names);
 
   const fs::path out_root = spec.artifacts_output;
   const fs::path out_dir = out_root / "deployments" / std::to_string(id);

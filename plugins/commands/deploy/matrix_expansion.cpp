@@ -7,6 +7,7 @@
 namespace spackext::deploy {
 
 std::string axis_key(const std::string& axis) {
+  if (axis == "libraries") return "library";
   return axis.empty() || axis.back() != 's' ? axis : axis.substr(0, axis.size() - 1);
 }
 

@@ -1,5 +1,5 @@
 // Turns a deploy.yaml into the DAG of builds. A stage with a `matrix`
-// becomes one node per combination of its axes (compilers x MPIs x apps);
+// becomes one node per combination of its axes (compilers x MPIs x libraries or apps);
 // a node waits for the nodes of each stage it depends on that agree with it
 // on the axes both stages share, so each toolchain only waits for its own
 // compiler and MPI ("per-toolchain dependencies").
@@ -13,7 +13,8 @@
 
 namespace spackext::deploy {
 
-// The singular key of an axis in BuildNode::axes ("compilers" -> "compiler").
+// The singular key of an axis in BuildNode::axes ("compilers" -> "compiler",
+// "libraries" -> "library").
 std::string axis_key(const std::string& axis);
 
 // Expands every stage, or only `only` when it is non-empty (dependencies on

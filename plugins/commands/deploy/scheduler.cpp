@@ -35,7 +35,10 @@ class Run {
       : g_(g), ex_(ex), make_(make), obs_(obs), opt_(opt), eager_(ex.handles_dependencies()),
         queue_(g, priority), state_(g.size(), NodeState::waiting), unfinished_(g.size(), 0),
         unsubmitted_(g.size(), 0), attempts_(g.size(), 0), failures_(g.size(), 0),
-        native_(g.size()), started_at_(g.size()) {}
+        native_(g.size()), started_at_(g.size()), topo_pos_(g.size()) {
+    auto order = g.topological_order();
+    for (std::uint32_t i = 0; i < order.size(); ++i) topo_pos_[order[i]] = i;
+  }
 
   ScheduleOutcome go(const std::vector<char>& done) {
     for (NodeId n = 0; n < g_.size(); ++n)
@@ -105,7 +108,19 @@ class Run {
       }
       ids_.clear();
       for (const auto& [id, n] : in_flight_) ids_.push_back(id);
-      for (const auto& id : ex_.wait_any(ids_, timeout)) finish(id);
+      auto finished = ex_.wait_any(ids_, timeout);
+      // Dependencies first: when a failed job and the dependents an executor
+      // cancelled because of it (Slurm's kill_invalid_depend) are reported
+      // together, the failure decides what happens to the dependents.
+      std::sort(finished.begin(), finished.end(), [&](const std::string& a, const std::string& b) {
+        auto ia = in_flight_.find(a), ib = in_flight_.find(b);
+        auto pa = ia == in_flight_.end() ? 0u : topo_pos_[ia->second];
+        auto pb = ib == in_flight_.end() ? 0u : topo_pos_[ib->second];
+        return pa < pb;
+      });
+      bool progressed = finished.empty();
+      for (const auto& id : finished) progressed |= finish(id);
+      if (!progressed) std::this_thread::sleep_for(opt_.poll);  // only deferred ones: don't spin
     }
   }
 
@@ -148,11 +163,17 @@ class Run {
     queue_.finished(n);
   }
 
-  void finish(const std::string& id) {
+  // Returns false if the job's end is deferred (see below).
+  bool finish(const std::string& id) {
     auto it = in_flight_.find(id);
-    if (it == in_flight_.end()) return;  // already taken back
+    if (it == in_flight_.end()) return true;  // already taken back
     NodeId n = it->second;
     auto status = ex_.status(id);
+    // Cancelled by the executor while a dependency still looks in flight to
+    // us: its failure has not reached us yet. Wait for it to decide.
+    if (status.state == JobState::cancelled && eager_)
+      for (NodeId d : g_.node(n).deps)
+        if (state_[d] == NodeState::in_flight) return false;
     double secs = std::chrono::duration<double>(SteadyClock::now() - started_at_[n]).count();
     take_out_of_flight(n);
     if (status.state == JobState::succeeded) {
@@ -160,13 +181,14 @@ class Run {
       obs_.finished(n, attempts_[n], status, secs);
       for (NodeId d : g_.node(n).dependents)
         if (--unfinished_[d] == 0 && !eager_) make_ready_if_possible(d);
-      return;
+      return true;
     }
     if (status.state != JobState::failed && status.state != JobState::cancelled) {
       status.detail = status.detail.empty() ? "job vanished (state unknown)" : status.detail;
       status.state = JobState::failed;
     }
     fail(n, status, secs);
+    return true;
   }
 
   void fail(NodeId n, const JobStatus& status, double secs) {
@@ -242,6 +264,7 @@ class Run {
   std::vector<int> attempts_, failures_;
   std::vector<std::string> native_;
   std::vector<SteadyClock::time_point> started_at_;
+  std::vector<std::uint32_t> topo_pos_;
   std::unordered_map<std::string, NodeId> in_flight_;
   std::vector<std::string> ids_;
   using Delayed = std::pair<SteadyClock::time_point, NodeId>;

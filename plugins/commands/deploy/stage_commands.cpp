@@ -18,8 +18,8 @@ std::string node_spec(const BuildNode& node) {
     auto it = node.axes.find(k);
     return it == node.axes.end() ? std::string() : it->second;
   };
-  std::string compiler = get("compiler"), mpi = get("mpi"), app = get("app");
-  std::string spec = !app.empty() ? app : !mpi.empty() ? mpi : compiler;
+  std::string compiler = get("compiler"), mpi = get("mpi"), library = get("library"), app = get("app");
+  std::string spec = !app.empty() ? app : !library.empty() ? library : !mpi.empty() ? mpi : compiler;
   if (spec.empty()) return {};
   if (!compiler.empty() && spec != compiler) spec += " %" + compiler;
   if (!mpi.empty() && spec != mpi) spec += " ^" + mpi;

@@ -1,12 +1,13 @@
 // What a node runs: the stage's `run` commands with placeholders filled in,
 // or, when it has none, Spack's commands for the stage's environment.
 //
-// Placeholders: {spack} {env} {spec} {compiler} {mpi} {app} {stage} {node}.
+// Placeholders: {spack} {env} {spec} {compiler} {mpi} {library} {app} {stage} {node}.
 // Defaults: a plain stage concretizes and installs its environment
 //   spack -e ENV concretize -f && spack -e ENV install
 // a matrix node installs its own combination from the environment (whose
 // spack.yaml lists the matrix): spack -e ENV concretize; spack -e ENV install SPEC
-// where SPEC is "app %compiler ^mpi" (or "mpi %compiler", or "compiler").
+// where SPEC is "app %compiler ^mpi" (likewise for a library, or "mpi %compiler",
+// or "compiler").
 #pragma once
 
 #include <string>

@@ -149,6 +149,13 @@ std::int64_t StateDb::create_deployment(const DeploymentRecord& d,
   return id;
 }
 
+void StateDb::ensure_nodes(std::int64_t id, const std::vector<std::pair<std::string, std::string>>& nodes) {
+  transaction([&] {
+    Statement ins(db_, "INSERT OR IGNORE INTO nodes (deployment_id, node, stage, state) VALUES (?,?,?,'pending')");
+    for (const auto& [node, stage] : nodes) ins.bind(1, id).bind(2, node).bind(3, stage).run();
+  });
+}
+
 void StateDb::set_output(std::int64_t id, const std::string& output_dir, const std::string& previous) {
   transaction([&] {
     Statement(db_, "UPDATE deployments SET output_dir=?, previous_output=? WHERE id=?")

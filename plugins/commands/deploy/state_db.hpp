@@ -60,6 +60,9 @@ class StateDb {
   // A new deployment with every node pending; returns its id.
   std::int64_t create_deployment(const DeploymentRecord& d,
                                  const std::vector<std::pair<std::string, std::string>>& nodes);
+  // Adds nodes the deployment does not have yet (a resumed deployment whose
+  // deploy.yaml grew); existing ones are left as they are.
+  void ensure_nodes(std::int64_t id, const std::vector<std::pair<std::string, std::string>>& nodes);
   void set_output(std::int64_t id, const std::string& output_dir, const std::string& previous);
   void set_status(std::int64_t id, const std::string& status, bool finished);
   void set_host_pid(std::int64_t id, long pid);

@@ -32,9 +32,16 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (auto& a : copy) args.push_back(a.data());
   args.push_back(nullptr);
+  // A process group of its own: Ctrl-C on the terminal reaches the host,
+  // which cancels cleanly, instead of killing a squeue mid-answer.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  int rc = posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
   ::close(out[1]);
   ::close(err[1]);
   if (rc != 0) {

@@ -291,3 +291,22 @@ TEST_F(DeployCli, DryRunUsesRecordedDurations) {
   auto after = host({"deploy", "run", "--config", cfg.string(), "--dry-run", "--json"});
   EXPECT_LT(nlohmann::json::parse(after.out)["makespan_min"].get<double>(), 1.0);
 }
+
+TEST_F(DeployCli, PlanFromDeployYamlAndUsage) {
+  // Two independent 10-minute chains of two nodes on one worker: 40 min; on two: 20.
+  auto cfg = config(R"(  - {name: a, run: [true], estimate: 10, matrix: {apps: [x, y]}}
+  - {name: b, depends: [a], run: [true], estimate: 10, matrix: {apps: [x, y]}}
+)");
+  auto one = host({"deploy", "plan", "--config", cfg.string(), "--workers", "1", "--json"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(one.out)["makespan_min"].get<double>(), 40.0);
+  auto two = host({"deploy", "plan", "--config", cfg.string(), "--workers", "2"});
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.out.find("makespan:         20.0 min"), std::string::npos) << two.out;
+  EXPECT_NE(two.out.find("utilisation:      100.0 %"), std::string::npos) << two.out;
+  EXPECT_EQ(host({"deploy", "plan", "--workers", "2"}).exit_code, 2);  // neither --config nor --graph
+  EXPECT_EQ(run_host({"deploy"}, tmp.path()).exit_code, 2);
+  auto help = run_host({"deploy", "--help"}, tmp.path());
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("deploy <subcommand>"), std::string::npos) << help.out << help.err;
+}

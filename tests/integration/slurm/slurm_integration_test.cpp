@@ -218,3 +218,30 @@ stages:
   EXPECT_EQ(nlohmann::json::parse(r.out)["status"], "succeeded");
   EXPECT_EQ(read_file(tmp / "work" / "runs"), "a\nb\n");
 }
+
+TEST(SlurmIntegration, JobCancelledInSlurmFailsTheDeployment) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  fs::create_directories(tmp / "work");
+  // The job cancels itself, as an operator's scancel would.
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: slurm-cancelled, base_path: work}
+stages:
+  - {name: victim, run: ["scancel $SLURM_JOB_ID", "sleep 30"]}
+  - {name: after, depends: [victim], run: ["touch after-ran"]}
+)");
+  spackext::Bus bus;
+  sd::StateDb db(tmp / "state.db");
+  sd::DeploymentRunner runner(db, bus, tmp / "logs");
+  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  sd::DeployOptions o;
+  o.executor = "slurm";
+  o.jobs = 8;
+  auto r = runner.run(sd::load_deploy_spec(tmp / "deploy.yaml"), o, ex, nullptr);
+  EXPECT_EQ(r.status, "failed");
+  std::map<std::string, sd::NodeRecord> nodes;
+  for (auto& n : db.nodes(r.id)) nodes[n.name] = n;
+  EXPECT_EQ(nodes["victim"].state, "cancelled");
+  EXPECT_EQ(nodes["after"].state, "skipped");
+  EXPECT_EQ(db.deployment(r.id)->status, "failed");
+  EXPECT_FALSE(fs::exists(tmp / "work" / "after-ran"));
+}

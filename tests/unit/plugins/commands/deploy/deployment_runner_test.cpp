@@ -7,6 +7,7 @@
 
 #include "deploy_spec.hpp"
 #include "deploy_spec_fixture.hpp"
+#include "dependency_gate_executor.hpp"
 #include "deployment_runner.hpp"
 #include "local_executor.hpp"
 #include "spackext/errors.hpp"
@@ -209,6 +210,17 @@ TEST_F(DeploymentRunnerTest, ResumeSkipsWhatCompletedAndRerunsTheRest) {
   EXPECT_EQ(n["second"].attempts, 2);  // attempt numbers continue across the resume
   EXPECT_EQ(n["third"].state, "succeeded");
   EXPECT_THROW(runner.resume(r.id, executor, nullptr), spackext::InputError);  // nothing left
+}
+
+TEST_F(DeploymentRunnerTest, ResumeRunsStagesAddedToTheFileSince) {
+  auto s = spec("  - {name: first, run: [\"exit 1\"]}\n");
+  auto r = run(s);
+  ASSERT_EQ(r.status, "failed");
+  spec("  - {name: first, run: [true]}\n  - {name: added, depends: [first], run: [\"touch added\"]}\n");
+  auto again = runner.resume(r.id, executor, nullptr);
+  EXPECT_EQ(again.status, "succeeded");
+  EXPECT_EQ(nodes(r.id)["added"].state, "succeeded");
+  EXPECT_TRUE(fs::exists(tmp / "work" / "added"));
   EXPECT_THROW(runner.resume(999, executor, nullptr), spackext::InputError);
 }
 
@@ -243,4 +255,53 @@ TEST_F(DeploymentRunnerTest, ExecutorRefusalIsAFailedAttempt) {
   auto n = nodes(r.id);
   EXPECT_EQ(n["a"].state, "failed");
   EXPECT_EQ(n["a"].detail, "sbatch: not found");
+}
+
+// Eager submission (executors that enforce dependencies, like Slurm): the
+// whole chain is submitted at once; a retried dependency takes its
+// submitted dependents back and they are submitted again after it.
+TEST_F(DeploymentRunnerTest, EagerSubmissionRequeuesDependentsOfARetriedNode) {
+  auto s = spec(R"(  - name: a
+    retries: 1
+    retry_backoff: 0.05
+    run: ["echo a >> runs.txt", "test $(grep -c a runs.txt) -ge 2"]
+  - {name: b, depends: [a], run: ["echo b >> runs.txt"]}
+  - {name: c, depends: [b], run: ["echo c >> runs.txt"]}
+)");
+  std::vector<std::string> requeued;
+  bus.subscribe("deploy.stage.requeued", [&](const spackext::Event& e) {
+    requeued.push_back(e.payload()["node"].get<std::string>());
+  });
+  deploy_test::DependencyGateExecutor gate;
+  sd::DeployOptions o;
+  o.jobs = 8;
+  auto r = runner.run(s, o, gate, nullptr);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(work("runs.txt"), "a\na\nb\nc\n");
+  EXPECT_EQ(gate.submitted, 6);  // a, b, c; then a again, b and c again
+  std::sort(requeued.begin(), requeued.end());
+  EXPECT_EQ(requeued, (std::vector<std::string>{"b", "c"}));
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["a"].attempts, 2);
+  EXPECT_EQ(n["c"].state, "succeeded");
+}
+
+TEST_F(DeploymentRunnerTest, EagerSubmissionSkipsDependentsOfAFailure) {
+  auto s = spec(R"(  - {name: a, run: ["exit 1"]}
+  - {name: b, depends: [a], run: ["touch b"]}
+  - {name: c, depends: [b], run: ["touch c"]}
+  - {name: d, run: ["touch d"]}
+)");
+  deploy_test::DependencyGateExecutor gate;
+  sd::DeployOptions o;
+  o.jobs = 8;
+  o.keep_going = true;
+  auto r = runner.run(s, o, gate, nullptr);
+  EXPECT_EQ(r.status, "failed");
+  auto n = nodes(r.id);
+  EXPECT_EQ(n["b"].state, "skipped");
+  EXPECT_EQ(n["c"].state, "skipped");
+  EXPECT_EQ(n["d"].state, "succeeded");
+  EXPECT_FALSE(fs::exists(tmp / "work" / "b"));
+  EXPECT_FALSE(fs::exists(tmp / "work" / "c"));
 }

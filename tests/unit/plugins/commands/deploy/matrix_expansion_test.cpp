@@ -102,3 +102,31 @@ stages:
   EXPECT_EQ(g.node(*g.find("b/c2")).deps.size(), 3u);
   EXPECT_EQ(g.node(*g.find("b/c3")).deps.size(), 0u);
 }
+
+TEST_F(MatrixExpansionTest, FourTiersGiveTheStackShape) {
+  // compilers -> MPI -> libraries -> applications, as in stack-516: 3 + 9 +
+  // 54 + 450 = 516 builds; each app waits for the 6 libraries of its toolchain.
+  std::string apps;
+  for (int i = 0; i < 50; ++i) apps += (i ? ", " : "") + std::string("app") + std::to_string(i);
+  auto g = sd::expand_stages(load(
+      "deployment: {name: stack}\n"
+      "matrix:\n"
+      "  compilers: [gcc@14.2, aocc@5.0, oneapi@2025]\n"
+      "  mpis: [openmpi@5, mpich@4, mvapich@3]\n"
+      "  libraries: [hdf5, netcdf-c, netcdf-fortran, fftw, parallel-netcdf, petsc]\n"
+      "  apps: [" + apps + "]\n"
+      "stages:\n"
+      "  - {name: compilers, environment: envs/compilers, matrix: [compilers]}\n"
+      "  - {name: mpi, environment: envs/mpi, depends: [compilers], matrix: [compilers, mpis]}\n"
+      "  - {name: libs, environment: envs/apps, depends: [mpi], matrix: [compilers, mpis, libraries]}\n"
+      "  - {name: apps, environment: envs/apps, depends: [libs], matrix: [compilers, mpis, apps]}\n"));
+  EXPECT_EQ(g.size(), 516u);
+  EXPECT_EQ(g.edge_count(), 9u + 54u + 450u * 6u);
+  const auto& app = g.node(*g.find("apps/aocc@5.0/mpich@4/app7"));
+  ASSERT_EQ(app.deps.size(), 6u);
+  for (auto d : app.deps) {
+    EXPECT_EQ(g.node(d).axes.at("compiler"), "aocc@5.0");
+    EXPECT_EQ(g.node(d).axes.at("mpi"), "mpich@4");
+    EXPECT_EQ(g.node(d).name.rfind("libs/aocc@5.0/mpich@4/", 0), 0u);
+  }
+}

@@ -1,0 +1,108 @@
+#include "yaml_document.hpp"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "spackext/errors.hpp"
+
+namespace spackext::config {
+namespace {
+
+std::string escape_pointer_token(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+// YAML 1.2 core schema resolution of a plain (unquoted) scalar.
+nlohmann::json resolve_plain_scalar(const std::string& s) {
+  static const std::regex null_re("^(~|null|Null|NULL|)$");
+  static const std::regex true_re("^(true|True|TRUE)$");
+  static const std::regex false_re("^(false|False|FALSE)$");
+  static const std::regex int_re("^[-+]?[0-9]+$");
+  static const std::regex float_re(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
+  if (std::regex_match(s, null_re)) return nullptr;
+  if (std::regex_match(s, true_re)) return true;
+  if (std::regex_match(s, false_re)) return false;
+  try {
+    if (std::regex_match(s, int_re)) return std::stoll(s);
+    if (std::regex_match(s, float_re)) return std::stod(s);
+  } catch (const std::out_of_range&) {
+    return s;  // too large for a number: keep the text
+  }
+  return s;
+}
+
+nlohmann::json convert(const YAML::Node& node, const std::string& pointer, YamlDocument& doc) {
+  auto& lines = doc.lines;
+  lines[pointer] = node.Mark().line + 1;
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json obj = nlohmann::json::object();
+      for (const auto& kv : node) {
+        const std::string key = kv.first.as<std::string>();
+        const std::string child = pointer + "/" + escape_pointer_token(key);
+        doc.key_lines[child] = kv.first.Mark().line + 1;
+        obj[key] = convert(kv.second, child, doc);
+        // An empty value ("key:") has no mark of its own: use the key's line.
+        if (kv.second.IsNull() || kv.second.Mark().line < 0) lines[child] = kv.first.Mark().line + 1;
+      }
+      return obj;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json arr = nlohmann::json::array();
+      std::size_t i = 0;
+      for (const auto& item : node) {
+        arr.push_back(convert(item, pointer + "/" + std::to_string(i++), doc));
+      }
+      return arr;
+    }
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!") return node.Scalar();  // quoted: always a string
+      return resolve_plain_scalar(node.Scalar());
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+int YamlDocument::line_of(const std::string& pointer) const {
+  std::string p = pointer;
+  while (true) {
+    if (auto it = lines.find(p); it != lines.end()) return it->second;
+    if (p.empty()) return 1;
+    p.erase(p.rfind('/'));
+  }
+}
+
+YamlDocument parse_yaml(const std::string& text, const std::string& name) {
+  YamlDocument doc;
+  doc.name = name;
+  try {
+    YAML::Node root = YAML::Load(text);
+    doc.root = convert(root, "", doc);
+  } catch (const YAML::Exception& e) {
+    throw YamlSyntaxError(name, e.mark.line + 1,
+                          "error parsing YAML: " + e.msg + " (column " +
+                         std::to_string(e.mark.column + 1) + ")");
+  }
+  return doc;
+}
+
+YamlDocument load_yaml_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file.string(), "cannot read the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_yaml(text.str(), file.string());
+}
+
+}  // namespace spackext::config

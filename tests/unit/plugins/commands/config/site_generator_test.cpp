@@ -1,0 +1,337 @@
+// `config generate` end to end in-process: real providers, the shipped
+// templates, the real compilers and tools of this machine. Every scope it
+// writes is checked with the validator and against the shapes Spack itself
+// wrote (../shared/fixtures/spack/config).
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include "aws_provider.hpp"
+#include "azure_provider.hpp"
+#include "gcp_provider.hpp"
+#include "scope_validator.hpp"
+#include "site_generator.hpp"
+#include "site_provider.hpp"
+#include "spackext/errors.hpp"
+#include "spackext_testing/testing.hpp"
+
+namespace {
+
+using namespace spackext::config;
+namespace fs = std::filesystem;
+namespace t = spackext::testing;
+
+class SiteGeneratorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Providers that never probe this machine's firmware or network.
+    registry_.add<spackext::Provider>("aws", std::make_shared<spackext::aws::AwsProvider>(
+                                                 spackext::CloudProbe{"/nonexistent", "http://127.0.0.1:9", false}));
+    registry_.add<spackext::Provider>("gcp", std::make_shared<spackext::gcp::GcpProvider>(
+                                                 spackext::CloudProbe{"/nonexistent", "http://127.0.0.1:9", false}));
+    registry_.add<spackext::Provider>(
+        "azure", std::make_shared<spackext::azure::AzureProvider>(
+                     spackext::CloudProbe{"/nonexistent", "http://127.0.0.1:9", false}));
+    spackext::site::SiteProbe probe;
+    probe.mounts_file = work_ / "mounts";
+    t::write_file(probe.mounts_file, "10.0.0.5@tcp:/scratch /scratch lustre rw 0 0\n");
+    registry_.add<spackext::Provider>("site", std::make_shared<spackext::site::SiteProvider>(probe));
+  }
+
+  SiteGenerator generator(std::vector<fs::path> roots = {}) {
+    if (roots.empty()) roots = {t::source_dir() / "templates" / "site-config"};
+    return SiteGenerator(registry_, TemplateStore(roots), config_);
+  }
+
+  GenerateRequest aws_hpc7a() {
+    GenerateRequest r;
+    r.provider = "aws";
+    r.instance_type = "hpc7a.96xlarge";
+    r.region = "eu-west-1";
+    r.output = work_ / "scope";
+    return r;
+  }
+
+  void expect_valid_scope(const fs::path& dir) {
+    ScopeValidator v;
+    for (const auto& issue : v.validate_scope(dir)) ADD_FAILURE() << issue.to_string();
+  }
+
+  t::TempDir work_;
+  spackext::Registry registry_;
+  spackext::Config config_{nlohmann::json{{"sites", {{"hpc1", {{"mirror_url", "file:///srv/buildcache"}}}}}}};
+};
+
+std::set<std::string> keys(const YAML::Node& map) {
+  std::set<std::string> out;
+  for (const auto& kv : map) out.insert(kv.first.as<std::string>());
+  return out;
+}
+
+TEST_F(SiteGeneratorTest, AwsHpc7aScopeIsValidAndFitsTheInstance) {
+  auto result = generator().generate(aws_hpc7a());
+  const fs::path scope = work_ / "scope";
+  std::vector<std::string> expected = {"config.yaml", "mirrors.yaml", "modules.yaml", "packages.yaml", "postinstall.sh"};
+  auto files = result.files;
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, expected);
+  expect_valid_scope(scope);
+
+  auto packages = YAML::LoadFile((scope / "packages.yaml").string())["packages"];
+  EXPECT_EQ(packages["all"]["target"][0].as<std::string>(), "zen4");
+  EXPECT_EQ(packages["all"]["providers"]["mpi"][0].as<std::string>(), "openmpi");
+  EXPECT_EQ(packages["openmpi"]["variants"].as<std::string>(), "fabrics=ofi");
+  auto config = YAML::LoadFile((scope / "config.yaml").string())["config"];
+  EXPECT_EQ(config["build_jobs"].as<int>(), 192);
+  EXPECT_EQ(config["build_jobs"].Tag(), "?");  // an integer, not a quoted string
+  auto modules = YAML::LoadFile((scope / "modules.yaml").string())["modules"]["default"];
+  EXPECT_EQ(modules["enable"][0].as<std::string>(), "lmod");
+  EXPECT_EQ(modules["lmod"]["hierarchy"][0].as<std::string>(), "mpi");
+  EXPECT_TRUE(modules["lmod"]["openmpi"]["environment"]["set"]["FI_PROVIDER"]);
+  EXPECT_TRUE(fs::status(scope / "postinstall.sh").permissions() != fs::perms::none);
+  EXPECT_NE(fs::status(scope / "postinstall.sh").permissions() & fs::perms::owner_exec, fs::perms::none);
+  auto sh = t::run({"/bin/sh", "-n", (scope / "postinstall.sh").string()});
+  EXPECT_EQ(sh.exit_code, 0) << sh.err;
+}
+
+TEST_F(SiteGeneratorTest, EveryProviderFamilyGivesAValidScope) {
+  for (auto [provider, type] : std::vector<std::pair<std::string, std::string>>{
+           {"aws", "hpc7g.16xlarge"}, {"aws", "p5.48xlarge"}, {"aws", "c7i.48xlarge"},
+           {"gcp", "h3-standard-88"}, {"gcp", "a3-highgpu-8g"}, {"azure", "Standard_HB176rs_v4"},
+           {"azure", "Standard_ND96isr_H100_v5"}}) {
+    GenerateRequest r;
+    r.provider = provider;
+    r.instance_type = type;
+    r.output = work_ / ("scope-" + type);
+    auto result = generator().generate(r);
+    SCOPED_TRACE(type);
+    expect_valid_scope(r.output);
+    auto packages = YAML::LoadFile((r.output / "packages.yaml").string())["packages"];
+    EXPECT_EQ(packages["all"]["target"][0].as<std::string>(), result.context["cloud"]["microarch"]);
+    if (result.context["cloud"].value("gpus", 0) > 0) {
+      EXPECT_NE(packages["all"]["variants"].as<std::string>().find("+cuda"), std::string::npos);
+    }
+  }
+}
+
+// Spack 1.x compilers: externals of the compiler package, in exactly the
+// shape Spack's own first-run detection wrote on a Debian 12 machine.
+TEST_F(SiteGeneratorTest, CompilersAsExternalsHaveTheShapeSpackWrites) {
+  SPACKEXT_REQUIRE_FIXTURE(fixture_file, "fixtures/spack/config/packages.compilers-autodetected.yaml");
+  auto fixture = YAML::LoadFile(fixture_file.string())["packages"];
+  auto result = generator().generate(aws_hpc7a());
+  if (result.context["compilers"].empty()) GTEST_SKIP() << "no compilers on this machine";
+  auto packages = YAML::LoadFile((work_ / "scope" / "packages.yaml").string())["packages"];
+  int compared = 0;
+  for (const auto& pkg : {"gcc", "llvm"}) {
+    if (!packages[pkg]) continue;
+    const auto ours = packages[pkg]["externals"][0];
+    const auto theirs = fixture[pkg]["externals"][0];
+    auto our_keys = keys(ours);
+    EXPECT_EQ(our_keys, keys(theirs)) << pkg;
+    for (const auto& k : keys(ours["extra_attributes"]["compilers"])) {
+      EXPECT_TRUE(theirs["extra_attributes"]["compilers"][k] || k == "fortran") << pkg << " " << k;
+    }
+    // Same compiler as the machine that made the fixture: the same entry.
+    if (ours["spec"].as<std::string>().substr(0, ours["spec"].as<std::string>().find_first_of("+ ")) ==
+        theirs["spec"].as<std::string>().substr(0, theirs["spec"].as<std::string>().find_first_of("+ "))) {
+      EXPECT_EQ(ours["spec"].as<std::string>(), theirs["spec"].as<std::string>());
+      EXPECT_EQ(ours["prefix"].as<std::string>(), theirs["prefix"].as<std::string>());
+      for (const auto& k : keys(theirs["extra_attributes"]["compilers"])) {
+        EXPECT_EQ(ours["extra_attributes"]["compilers"][k].as<std::string>(),
+                  theirs["extra_attributes"]["compilers"][k].as<std::string>());
+      }
+      ++compared;
+    }
+  }
+  RecordProperty("compared_with_fixture", compared);
+}
+
+// Spack 0.23: compilers.yaml in the shape `spack compiler find` wrote.
+TEST_F(SiteGeneratorTest, Spack023WritesCompilersYamlLikeSpackDid) {
+  SPACKEXT_REQUIRE_FIXTURE(fixture_file, "fixtures/spack/config/compilers.v0.23-autodetected.yaml");
+  auto fixture = YAML::LoadFile(fixture_file.string())["compilers"];
+  auto r = aws_hpc7a();
+  r.spack_version = "0.23";
+  auto result = generator().generate(r);
+  expect_valid_scope(r.output);
+  if (result.context["compilers"].empty()) GTEST_SKIP() << "no compilers on this machine";
+  auto compilers = YAML::LoadFile((r.output / "compilers.yaml").string())["compilers"];
+  ASSERT_TRUE(compilers.IsSequence());
+  for (const auto& entry : compilers) {
+    const auto c = entry["compiler"];
+    EXPECT_EQ(keys(c), keys(fixture[0]["compiler"]));
+    EXPECT_EQ(keys(c["paths"]), keys(fixture[0]["compiler"]["paths"]));
+    for (const auto& f : fixture) {
+      if (f["compiler"]["spec"].as<std::string>() == c["spec"].as<std::string>() &&
+          f["compiler"]["operating_system"].as<std::string>() == c["operating_system"].as<std::string>()) {
+        EXPECT_EQ(YAML::Dump(c), YAML::Dump(f["compiler"]));
+      }
+    }
+  }
+  // Spack 0.x has no compilers in packages.yaml.
+  auto packages = YAML::LoadFile((r.output / "packages.yaml").string())["packages"];
+  if (packages["gcc"]) {
+    for (const auto& e : packages["gcc"]["externals"]) EXPECT_FALSE(e["extra_attributes"]);
+  }
+}
+
+TEST_F(SiteGeneratorTest, AutoDetectOnThisMachineGivesAValidScope) {
+  GenerateRequest r;
+  r.auto_detect = true;
+  r.output = work_ / "auto";
+  auto result = generator().generate(r);
+  expect_valid_scope(r.output);
+  EXPECT_FALSE(result.context["target"].get<std::string>().empty());
+  EXPECT_EQ(result.context["site"]["filesystems"][0]["type"], "lustre");
+}
+
+TEST_F(SiteGeneratorTest, SiteProfileAndVarsFeedTheTemplates) {
+  auto r = aws_hpc7a();
+  r.site = "hpc1";
+  auto result = generator().generate(r);
+  auto mirrors = YAML::LoadFile((r.output / "mirrors.yaml").string())["mirrors"];
+  EXPECT_EQ(mirrors["site-buildcache"]["url"].as<std::string>(), "file:///srv/buildcache");
+
+  r.output = work_ / "scope2";
+  r.vars = {{"mirror_url", "s3://bucket/cache"}, {"mirror_name", "cloud"}, {"install_root", "/opt/spack"}};
+  generator().generate(r);
+  expect_valid_scope(r.output);
+  mirrors = YAML::LoadFile((r.output / "mirrors.yaml").string())["mirrors"];
+  EXPECT_EQ(mirrors["cloud"]["url"].as<std::string>(), "s3://bucket/cache");
+  auto config = YAML::LoadFile((r.output / "config.yaml").string())["config"];
+  EXPECT_EQ(config["install_tree"]["root"].as<std::string>(), "/opt/spack");
+}
+
+TEST_F(SiteGeneratorTest, SpecStringsStayStrings) {
+  t::TempDir roots;
+  fs::create_directories(roots / "pinned");
+  t::write_file(roots / "pinned" / "packages.yaml.mustache",
+                "packages:\n  python:\n    require: [{{pin}}]\n    version: [{{version}}]\n");
+  auto r = aws_hpc7a();
+  r.template_set = "pinned";
+  r.vars = {{"pin", "python@3.11:"}, {"version", "3.10"}};
+  generator({roots.path()}).generate(r);
+  expect_valid_scope(r.output);
+  auto python = YAML::LoadFile((r.output / "packages.yaml").string())["packages"]["python"];
+  EXPECT_TRUE(python["require"][0].IsScalar());
+  EXPECT_EQ(python["require"][0].as<std::string>(), "python@3.11:");
+  EXPECT_EQ(python["version"][0].as<std::string>(), "3.10");  // not the number 3.1
+}
+
+// --- bad input: exit 2, a precise message, nothing in the output folder -----
+
+std::string input_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const spackext::InputError& e) {
+    EXPECT_EQ(e.exit_code(), 2);
+    return e.what();
+  }
+  ADD_FAILURE() << "no InputError";
+  return {};
+}
+
+TEST_F(SiteGeneratorTest, UnknownInstanceTypeSuggestsTheClosest) {
+  auto r = aws_hpc7a();
+  r.instance_type = "hpc7a.96xlarg";
+  auto what = input_error([&] { generator().generate(r); });
+  EXPECT_NE(what.find("did you mean 'hpc7a.96xlarge'?"), std::string::npos) << what;
+  EXPECT_FALSE(fs::exists(r.output));
+  EXPECT_TRUE(fs::is_empty(work_.path()) || !fs::exists(work_ / "scope"));
+}
+
+TEST_F(SiteGeneratorTest, UnknownProviderNamesTheInstalledOnes) {
+  auto r = aws_hpc7a();
+  r.provider = "aww";
+  auto what = input_error([&] { generator().generate(r); });
+  EXPECT_NE(what.find("unknown provider 'aww'"), std::string::npos) << what;
+  EXPECT_NE(what.find("aws"), std::string::npos) << what;
+  EXPECT_FALSE(fs::exists(r.output));
+}
+
+TEST_F(SiteGeneratorTest, UnknownArchSuggestsTheClosest) {
+  auto r = aws_hpc7a();
+  r.arch = "sapphirerapid";
+  auto what = input_error([&] { generator().generate(r); });
+  EXPECT_NE(what.find("--arch: unknown microarchitecture 'sapphirerapid'; did you mean 'sapphirerapids'?"),
+            std::string::npos)
+      << what;
+  EXPECT_FALSE(fs::exists(r.output));
+}
+
+TEST_F(SiteGeneratorTest, ArchOverridesTheInstanceCpu) {
+  auto r = aws_hpc7a();
+  r.arch = "x86_64_v3";
+  generator().generate(r);
+  auto packages = YAML::LoadFile((r.output / "packages.yaml").string())["packages"];
+  EXPECT_EQ(packages["all"]["target"][0].as<std::string>(), "x86_64_v3");
+}
+
+TEST_F(SiteGeneratorTest, MalformedVarIsRejected) {
+  auto what = input_error([] { parse_var("novalue"); });
+  EXPECT_NE(what.find("'novalue' is not KEY=VALUE"), std::string::npos) << what;
+  what = input_error([] { parse_var("1abc=x"); });
+  EXPECT_NE(what.find("the key '1abc'"), std::string::npos) << what;
+  EXPECT_EQ(parse_var("mirror_url=s3://b?x=1").second, "s3://b?x=1");
+  auto r = aws_hpc7a();
+  r.vars = {{"compilers", "none"}};
+  what = input_error([&] { generator().generate(r); });
+  EXPECT_NE(what.find("'compilers' is computed"), std::string::npos) << what;
+  EXPECT_FALSE(fs::exists(r.output));
+}
+
+TEST_F(SiteGeneratorTest, TemplateErrorNamesTemplateAndLineAndWritesNothing) {
+  t::TempDir roots;
+  fs::create_directories(roots / "broken");
+  t::write_file(roots / "broken" / "config.yaml.mustache", "config:\n  build_jobs: {{{build_jobs}}}\n");
+  t::write_file(roots / "broken" / "packages.yaml.mustache", "packages:\n  all:\n    target: [{{target}}]\n{{#packages}}\n");
+  auto r = aws_hpc7a();
+  r.template_set = "broken";
+  auto what = input_error([&] { generator({roots.path()}).generate(r); });
+  EXPECT_NE(what.find((roots / "broken" / "packages.yaml.mustache").string() + ":4: template error"),
+            std::string::npos)
+      << what;
+  EXPECT_FALSE(fs::exists(r.output));
+  for (const auto& e : fs::directory_iterator(work_.path())) {
+    EXPECT_EQ(e.path().filename().string().find(".scope.tmp"), std::string::npos) << "temp folder left behind";
+  }
+}
+
+TEST_F(SiteGeneratorTest, TemplateThatRendersAnInvalidScopeIsRejected) {
+  t::TempDir roots;
+  fs::create_directories(roots / "bad");
+  t::write_file(roots / "bad" / "packages.yaml.mustache", "packages:\n  openmpi:\n    buildable: {{target}}\n");
+  auto r = aws_hpc7a();
+  r.template_set = "bad";
+  auto what = input_error([&] { generator({roots.path()}).generate(r); });
+  EXPECT_NE(what.find("packages.yaml:3: packages.openmpi.buildable: 'zen4' is not of type 'boolean'"),
+            std::string::npos)
+      << what;
+  EXPECT_FALSE(fs::exists(r.output));
+}
+
+TEST_F(SiteGeneratorTest, UnknownSiteAndRegionAndSpackVersion) {
+  auto r = aws_hpc7a();
+  r.site = "hpc2";
+  EXPECT_NE(input_error([&] { generator().generate(r); }).find("unknown site 'hpc2' (configured: hpc1)"),
+            std::string::npos);
+  r = aws_hpc7a();
+  r.region = "eu-west-9";
+  EXPECT_NE(input_error([&] { generator().generate(r); }).find("unknown aws region 'eu-west-9'"), std::string::npos);
+  r = aws_hpc7a();
+  r.spack_version = "2.0";
+  EXPECT_NE(input_error([&] { generator().generate(r); }).find("unsupported Spack version '2.0'"), std::string::npos);
+  EXPECT_FALSE(fs::exists(r.output));
+}
+
+TEST_F(SiteGeneratorTest, ExistingOutputKeepsOtherFiles) {
+  auto r = aws_hpc7a();
+  fs::create_directories(r.output);
+  t::write_file(r.output / "repos.yaml", "repos: []\n");
+  t::write_file(r.output / "packages.yaml", "old\n");
+  generator().generate(r);
+  EXPECT_EQ(t::read_file(r.output / "repos.yaml"), "repos: []\n");
+  EXPECT_NE(t::read_file(r.output / "packages.yaml"), "old\n");
+}
+
+}  // namespace
