@@ -6,6 +6,7 @@
 #include <set>
 
 #include "process_capture.hpp"
+#include "probe_cache.hpp"
 
 namespace spackext::config {
 
@@ -34,10 +35,10 @@ const std::vector<Family>& families() {
 
 bool executable(const fs::path& p) { return find_executable(p.filename(), {p.parent_path()}).has_value(); }
 
-std::optional<DiscoveredCompiler> probe(const Family& family, const fs::path& dir) {
+std::optional<DiscoveredCompiler> probe(const Family& family, const fs::path& dir, ProbeCache& cache) {
   const fs::path c = dir / family.c;
   if (!executable(c)) return std::nullopt;
-  auto out = capture(c, family.version_args);
+  auto out = cache.capture(c, family.version_args);
   if (!out || out->exit_code != 0) return std::nullopt;
   DiscoveredCompiler found;
   found.package = family.package;
@@ -98,7 +99,10 @@ nlohmann::json DiscoveredCompiler::to_json() const {
           {"prefix", prefix.string()}, {"spec", external_spec()}, {"languages", langs}};
 }
 
-std::vector<DiscoveredCompiler> discover_compilers(const std::vector<fs::path>& prefixes, bool use_path) {
+std::vector<DiscoveredCompiler> discover_compilers(const std::vector<fs::path>& prefixes, bool use_path,
+                                                   ProbeCache* cache) {
+  ProbeCache uncached;
+  ProbeCache& versions = cache ? *cache : uncached;
   std::vector<fs::path> dirs;
   for (const auto& p : prefixes) {
     dirs.push_back(p / "bin");
@@ -123,7 +127,7 @@ std::vector<DiscoveredCompiler> discover_compilers(const std::vector<fs::path>& 
   // Compilers answer in a few ms each; ask them all at once.
   std::vector<std::future<std::optional<DiscoveredCompiler>>> pending;
   for (const auto& [family, dir] : candidates) {
-    pending.push_back(std::async(std::launch::async, [family = family, dir = dir] { return probe(*family, dir); }));
+    pending.push_back(std::async(std::launch::async, [family = family, dir = dir, &versions] { return probe(*family, dir, versions); }));
   }
   std::vector<DiscoveredCompiler> result;
   std::set<std::string> keys;

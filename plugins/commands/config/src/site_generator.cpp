@@ -172,8 +172,9 @@ std::pair<std::string, std::string> parse_var(const std::string& text) {
   return {key, text.substr(eq + 1)};
 }
 
-SiteGenerator::SiteGenerator(Registry& registry, TemplateStore templates, const Config& config)
-    : registry_(registry), templates_(std::move(templates)), config_(config) {}
+SiteGenerator::SiteGenerator(Registry& registry, TemplateStore templates, const Config& config,
+                             fs::path probe_cache)
+    : registry_(registry), templates_(std::move(templates)), config_(config), probe_cache_(std::move(probe_cache)) {}
 
 json SiteGenerator::build_context(const GenerateRequest& r) {
   check_spack_version(r.spack_version);
@@ -262,9 +263,12 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
       extra_dirs.push_back(fs::path(p.get<std::string>()) / "bin");
     }
   }
-  auto compilers_future = std::async(std::launch::async, [&] { return discover_compilers(r.compiler_prefixes); });
-  auto externals = discover_externals(extra_dirs);
+  ProbeCache cache(probe_cache_, r.rescan);
+  auto compilers_future =
+      std::async(std::launch::async, [&] { return discover_compilers(r.compiler_prefixes, true, &cache); });
+  auto externals = discover_externals(extra_dirs, true, &cache);
   auto compilers = compilers_future.get();
+  cache.save();
 
   PackageTable packages;
   json compiler_list = json::array();
