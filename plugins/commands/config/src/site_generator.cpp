@@ -187,6 +187,12 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
     throw InputError("--arch", "unknown microarchitecture '" + r.arch + "'; did you mean '" +
                                    closest_name(r.arch, names) + "'?");
   }
+  for (const auto& prefix : r.compiler_prefixes) {
+    std::error_code ec;
+    if (!fs::is_directory(prefix, ec)) {
+      throw InputError("--compiler-prefix", "'" + prefix.string() + "' is not a directory");
+    }
+  }
   // Site profile variables from spack-ext's own configuration (sites.<name>).
   json site_vars = json::object();
   if (!r.site.empty()) {
