@@ -42,11 +42,13 @@ class SlurmCluster : public ::testing::Environment {
   void SetUp() override {
     if ((why_ = missing_requirement())) return;
     dir_ = std::make_unique<TempDir>("spackext-slurm");
+    spackext::testing::RunOptions ro;
+    ro.timeout_seconds = 60;
     auto r = spackext::testing::run({"/bin/sh", std::string(SPACKEXT_SLURM_SCRIPTS) + "/start.sh",
                                      (dir_->path() / "cluster").string(),
                                      std::to_string(spackext::testing::free_port()),
                                      std::to_string(spackext::testing::free_port())},
-                                    {.timeout_seconds = 60});
+                                    ro);
     if (r.exit_code != 0) {
       failure_ = "start.sh failed: " + r.err + r.out;
       return;
@@ -86,6 +88,15 @@ spackext::StageJob job(const TempDir& tmp, const std::string& id, std::vector<st
   return j;
 }
 
+// Quick polling for tests; a job pending for another reason than its
+// dependencies longer than `pending_timeout` is given up (0: never).
+spackext::executors::SlurmOptions fast(std::chrono::seconds pending_timeout = std::chrono::seconds(0)) {
+  spackext::executors::SlurmOptions o;
+  o.poll = std::chrono::milliseconds(200);
+  o.pending_timeout = pending_timeout;
+  return o;
+}
+
 JobState wait_done(SlurmExecutor& ex, const std::string& id) {
   for (int i = 0; i < 120; ++i) {
     if (!ex.wait_any({id}, std::chrono::milliseconds(1000)).empty()) return ex.status(id).state;
@@ -98,7 +109,7 @@ JobState wait_done(SlurmExecutor& ex, const std::string& id) {
 TEST(SlurmIntegration, AfterokChainWithAFailingJob) {
   REQUIRE_SLURM();
   TempDir tmp;
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   auto a = ex.submit(job(tmp, "a", {"echo A from $SPACKEXT_JOB_ID"}));
   auto b = ex.submit(job(tmp, "b", {"echo B", "exit 3"}, {a}));
   auto c = ex.submit(job(tmp, "c", {"echo C > c-ran"}, {b}));
@@ -121,7 +132,7 @@ TEST(SlurmIntegration, AfterokChainWithAFailingJob) {
 TEST(SlurmIntegration, CancelRunningJob) {
   REQUIRE_SLURM();
   TempDir tmp;
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   auto id = ex.submit(job(tmp, "sleeper", {"touch started", "sleep 120"}));
   for (int i = 0; i < 300 && !fs::exists(tmp / "work" / "started"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -133,7 +144,7 @@ TEST(SlurmIntegration, CancelRunningJob) {
 TEST(SlurmIntegration, JobThatCannotStartIsRefusedOrTimedOut) {
   REQUIRE_SLURM();
   TempDir tmp;
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200), .pending_timeout = std::chrono::seconds(2)});
+  SlurmExecutor ex(fast(std::chrono::seconds(2)));
   auto j = job(tmp, "huge", {"true"});
   j.resources = {{"partition", "no-such-partition"}};
   EXPECT_THROW(ex.submit(j), spackext::Error);  // sbatch refuses it outright
@@ -170,7 +181,7 @@ stages:
   spackext::Bus bus;
   sd::StateDb db(tmp / "state.db");
   sd::DeploymentRunner runner(db, bus, tmp / "logs");
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   sd::DeployOptions o;
   o.executor = "slurm";
   o.jobs = 16;
@@ -180,7 +191,9 @@ stages:
   EXPECT_EQ(read_file(tmp / "work" / "cc-clang"), "/opt/clang\n");
   for (const auto& n : db.nodes(r.id)) {
     EXPECT_EQ(n.state, "succeeded") << n.name << " " << n.detail;
-    if (n.stage == "flaky") EXPECT_EQ(n.attempts, 2) << n.name;
+    if (n.stage == "flaky") {
+      EXPECT_EQ(n.attempts, 2) << n.name;
+    }
   }
 
   // A failing stage: its dependents never run and are recorded as skipped.
@@ -232,7 +245,7 @@ stages:
   spackext::Bus bus;
   sd::StateDb db(tmp / "state.db");
   sd::DeploymentRunner runner(db, bus, tmp / "logs");
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   sd::DeployOptions o;
   o.executor = "slurm";
   o.jobs = 8;
