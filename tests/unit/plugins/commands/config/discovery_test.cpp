@@ -66,6 +66,22 @@ TEST(CompilerDiscovery, InAGivenPrefix) {
   EXPECT_EQ(compilers[0].external_spec(), "gcc@" + compilers[0].version + " languages:='c'");
 }
 
+// Distributions install versioned drivers side by side (gcc-13, g++-13).
+TEST(CompilerDiscovery, VersionSuffixedDriversInAPrefix) {
+  auto gcc = find_executable("gcc", path_directories());
+  auto gxx = find_executable("g++", path_directories());
+  if (!gcc || !gxx) GTEST_SKIP() << "no gcc/g++ on PATH";
+  t::TempDir prefix;
+  fs::create_directories(prefix / "bin");
+  fs::create_symlink(*gcc, prefix / "bin" / "gcc-99");
+  fs::create_symlink(*gxx, prefix / "bin" / "g++-99");
+  auto compilers = discover_compilers({prefix.path()}, /*use_path=*/false);
+  ASSERT_EQ(compilers.size(), 1u);
+  EXPECT_EQ(compilers[0].languages.at("c"), prefix / "bin" / "gcc-99");
+  EXPECT_EQ(compilers[0].languages.at("cxx"), prefix / "bin" / "g++-99");
+  EXPECT_EQ(compilers[0].external_spec(), "gcc@" + compilers[0].version + " languages:='c,c++'");
+}
+
 TEST(ExternalDiscovery, FindsTheBuildToolsOnThisMachine) {
   auto externals = discover_externals({});
   auto has = [&](const std::string& p) {
