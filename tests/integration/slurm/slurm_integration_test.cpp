@@ -3,7 +3,10 @@
 // temp folder. Skips, naming what is missing, without Slurm or root.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdlib>
 #include <thread>
@@ -257,4 +260,61 @@ stages:
   EXPECT_EQ(nodes["after"].state, "skipped");
   EXPECT_EQ(db.deployment(r.id)->status, "failed");
   EXPECT_FALSE(fs::exists(tmp / "work" / "after-ran"));
+}
+
+TEST(SlurmIntegration, HostKilledMidRunThenResumed) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  fs::create_directories(tmp / "work");
+  // b blocks until resumed; the resume must scancel the job the dead host left.
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: slurm-resume, base_path: work}
+stages:
+  - {name: a, run: ["echo a >> runs"]}
+  - name: b
+    depends: [a]
+    run: ["echo b >> runs", "if [ ! -f resumed ]; then echo $SLURM_JOB_ID > b.job; sleep 120; fi"]
+  - {name: c, depends: [b], run: ["echo c >> runs"]}
+)");
+  auto spec = sd::load_deploy_spec(tmp / "deploy.yaml");
+  sd::DeployOptions o;
+  o.executor = "slurm";
+  o.jobs = 8;
+  pid_t host = ::fork();
+  ASSERT_GE(host, 0);
+  if (host == 0) {  // the "host": runs the deployment until it is killed
+    try {
+      spackext::Bus bus;
+      sd::StateDb db(tmp / "state.db");
+      sd::DeploymentRunner runner(db, bus, tmp / "logs");
+      SlurmExecutor ex(fast());
+      runner.run(spec, o, ex, nullptr);
+    } catch (...) {
+      ::_exit(1);
+    }
+    ::_exit(0);  // never return into the test framework (it would stop the cluster)
+  }
+  auto job_file = tmp / "work" / "b.job";
+  for (int i = 0; i < 600 && !(fs::exists(job_file) && !read_file(job_file).empty()); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ::kill(host, SIGKILL);
+  int st = 0;
+  ::waitpid(host, &st, 0);
+  ASSERT_TRUE(fs::exists(job_file)) << "stage b never started";
+  auto orphan = read_file(job_file);
+  orphan = orphan.substr(0, orphan.find('\n'));
+
+  write_file(tmp / "work" / "resumed", "");
+  spackext::Bus bus;
+  sd::StateDb db(tmp / "state.db");
+  sd::DeploymentRunner runner(db, bus, tmp / "logs");
+  SlurmExecutor ex(fast());
+  EXPECT_EQ(db.deployment(1)->status, "running");  // as the dead host left it
+  auto r = runner.resume(1, ex, nullptr);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(read_file(tmp / "work" / "runs"), "a\nb\nb\nc\n");  // a was not re-run
+  EXPECT_EQ(ex.status(orphan).state, JobState::cancelled);
+  std::map<std::string, sd::NodeRecord> nodes;
+  for (auto& n : db.nodes(1)) nodes[n.name] = n;
+  EXPECT_EQ(nodes["a"].attempts, 1);
+  EXPECT_EQ(nodes["b"].attempts, 2);
 }
