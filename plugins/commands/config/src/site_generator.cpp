@@ -303,6 +303,16 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
   }
   ctx["core_compiler"] = core_compiler;
 
+  // Slurm clients without a site configuration cannot say their version;
+  // the site provider found it anyway.
+  const bool slurm_probed = std::any_of(externals.begin(), externals.end(),
+                                        [](const DiscoveredExternal& e) { return e.package == "slurm"; });
+  if (!slurm_probed && ctx["has_slurm"].get<bool>()) {
+    const json& slurm = site["slurm"];
+    DiscoveredExternal e{"slurm", slurm.value("version", ""),
+                         fs::path(slurm.value("command", "")).parent_path().parent_path(), false};
+    if (!e.version.empty()) externals.push_back(e);
+  }
   for (const auto& e : externals) {
     auto& entry = packages.entry(e.package);
     entry["externals"].push_back({{"spec", e.spec()}, {"prefix", e.prefix.string()}});

@@ -228,6 +228,20 @@ TEST_F(SiteGeneratorTest, MirrorsAndModulesUseTheKeysSpackUses) {
   EXPECT_EQ(YAML::Dump(ours["lmod"]["projections"]), YAML::Dump(theirs["lmod"]["projections"]));
 }
 
+// A Slurm site: slurm is an external that is never built, and Open MPI is
+// built with Slurm support. Needs the Slurm client installed.
+TEST_F(SiteGeneratorTest, SlurmSiteGetsSlurmExternalAndOpenMpiSchedulers) {
+  auto r = aws_hpc7a();
+  r.site = "hpc1";
+  auto result = generator().generate(r);
+  if (!result.context["has_slurm"].get<bool>()) GTEST_SKIP() << "no Slurm client installed";
+  auto packages = YAML::LoadFile((r.output / "packages.yaml").string())["packages"];
+  EXPECT_FALSE(packages["slurm"]["buildable"].as<bool>());
+  EXPECT_EQ(packages["slurm"]["externals"][0]["spec"].as<std::string>(),
+            "slurm@" + result.context["site"]["slurm"]["version"].get<std::string>());
+  EXPECT_EQ(packages["openmpi"]["variants"].as<std::string>(), "fabrics=ofi schedulers=slurm");
+}
+
 TEST_F(SiteGeneratorTest, SpecStringsStayStrings) {
   t::TempDir roots;
   fs::create_directories(roots / "pinned");
