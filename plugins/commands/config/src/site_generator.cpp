@@ -76,7 +76,10 @@ std::shared_ptr<Provider> provider_named(Registry& registry, const std::string& 
 std::string detect_microarch(Registry& registry, const std::string& machine) {
   auto optimizers = registry.all<Optimizer>();
   if (optimizers.empty()) return {};
-  CpuDescription cpu{machine, read_text("/proc/cpuinfo")};
+  CpuDescription cpu;
+  cpu.machine = machine;
+  cpu.cpuinfo = read_text("/proc/cpuinfo");
+  cpu.origin = "/proc/cpuinfo";
   for (const auto& o : optimizers) {
     if (auto found = o->detect(cpu)) return found->name;
   }

@@ -87,9 +87,15 @@ TEST(ExternalDiscovery, FindsTheBuildToolsOnThisMachine) {
   auto has = [&](const std::string& p) {
     return std::any_of(externals.begin(), externals.end(), [&](const auto& e) { return e.package == p; });
   };
-  if (find_executable("cmake", path_directories())) EXPECT_TRUE(has("cmake"));
-  if (find_executable("make", path_directories())) EXPECT_TRUE(has("gmake"));
-  if (find_executable("perl", path_directories())) EXPECT_TRUE(has("perl"));
+  if (find_executable("cmake", path_directories())) {
+    EXPECT_TRUE(has("cmake"));
+  }
+  if (find_executable("make", path_directories())) {
+    EXPECT_TRUE(has("gmake"));
+  }
+  if (find_executable("perl", path_directories())) {
+    EXPECT_TRUE(has("perl"));
+  }
   for (const auto& e : externals) {
     EXPECT_FALSE(e.version.empty()) << e.package;
     EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(e.version[0]))) << e.package << " " << e.version;
