@@ -82,6 +82,43 @@ TEST(CompilerDiscovery, VersionSuffixedDriversInAPrefix) {
   EXPECT_EQ(compilers[0].external_spec(), "gcc@" + compilers[0].version + " languages:='c,c++'");
 }
 
+// Vendor compilers are not packaged for Debian: stand-in drivers (scripts
+// printing the banner the vendor's documentation shows) exercise the search
+// of a prefix and the naming of each toolchain.
+void stand_in(const fs::path& bin, const std::string& name, const std::string& banner) {
+  fs::create_directories(bin);
+  t::write_file(bin / name, "#!/bin/sh\ncat <<'EOF'\n" + banner + "\nEOF\n");
+  fs::permissions(bin / name, fs::perms::owner_all);
+}
+
+TEST(CompilerDiscovery, VendorToolchainsInGivenPrefixes) {
+  t::TempDir root;
+  const fs::path oneapi = root / "oneapi" / "compiler" / "2024.1";
+  for (const auto* n : {"icx", "icpx", "ifx"}) {
+    stand_in(oneapi / "bin", n, "Intel(R) oneAPI DPC++/C++ Compiler 2024.1.0 (2024.1.0.20240308)");
+  }
+  const fs::path nvhpc = root / "nvidia" / "hpc_sdk" / "Linux_x86_64" / "23.9" / "compilers";
+  for (const auto* n : {"nvc", "nvc++", "nvfortran"}) {
+    stand_in(nvhpc / "bin", n, "nvc 23.9-0 64-bit target on x86-64 Linux -tp znver3");
+  }
+  const fs::path aocc = root / "aocc-compiler-4.1.0";
+  for (const auto* n : {"clang", "clang++", "flang"}) {
+    stand_in(aocc / "bin", n, "AMD clang version 16.0.3 (CLANG: AOCC_4.1.0-Build#270 2023_07_10)");
+  }
+  auto found = discover_compilers({oneapi, nvhpc, aocc}, /*use_path=*/false);
+  ASSERT_EQ(found.size(), 3u);
+  std::map<std::string, DiscoveredCompiler> by_package;
+  for (const auto& c : found) by_package[c.package] = c;
+  EXPECT_EQ(by_package.at("intel-oneapi-compilers").external_spec(), "intel-oneapi-compilers@2024.1.0");
+  EXPECT_EQ(by_package.at("intel-oneapi-compilers").languages.at("fortran"), oneapi / "bin" / "ifx");
+  EXPECT_EQ(by_package.at("intel-oneapi-compilers").legacy_spec(), "oneapi@=2024.1.0");
+  EXPECT_EQ(by_package.at("nvhpc").external_spec(), "nvhpc@23.9");
+  EXPECT_EQ(by_package.at("nvhpc").languages.at("cxx"), nvhpc / "bin" / "nvc++");
+  EXPECT_EQ(by_package.at("aocc").external_spec(), "aocc@4.1.0");
+  EXPECT_EQ(by_package.at("aocc").prefix, aocc);
+  EXPECT_EQ(by_package.at("aocc").languages.size(), 3u);
+}
+
 TEST(ExternalDiscovery, FindsTheBuildToolsOnThisMachine) {
   auto externals = discover_externals({});
   auto has = [&](const std::string& p) {
