@@ -72,6 +72,50 @@ std::shared_ptr<Provider> provider_named(Registry& registry, const std::string& 
   throw InputError("--provider", "unknown provider '" + name + "' (installed: " + known_names(names) + ")");
 }
 
+// The catalog entry of the most confident detected cloud instance, {} when
+// none. An instance type the catalog does not know yet (a new family) still
+// names provider, type and region; the CPU is then left to the optimizers.
+json detected_cloud(Registry& registry) {
+  registry.all<Provider>();  // load every provider plugin
+  std::shared_ptr<Provider> best;
+  ProviderDetection best_found;
+  std::string best_name;
+  for (const auto& info : registry.list(Provider::kKind)) {
+    if (info.name == "site") continue;  // site facts are gathered separately
+    auto p = registry.find<Provider>(info.name);
+    if (!p) continue;
+    auto found = p->detect();
+    if (found.detected && found.confidence > best_found.confidence) {
+      best = p;
+      best_found = found;
+      best_name = info.name;
+    }
+  }
+  if (!best || !best_found.details.contains("instance_type")) return json::object();
+  json want{{"instance_type", best_found.details["instance_type"]}};
+  if (best_found.details.contains("region")) want["region"] = best_found.details["region"];
+  try {
+    return best->site_context(want);
+  } catch (const InputError&) {
+    want["provider"] = best_name;
+    return want;
+  }
+}
+
+// Where the scope is for: a named provider (and instance type), the most
+// confident detection, or nowhere in particular.
+json resolve_cloud(Registry& registry, const GenerateRequest& r) {
+  if (r.provider == "site") return json::object();  // site facts only
+  if (!r.provider.empty()) {
+    auto provider = provider_named(registry, r.provider);
+    json want = json::object();
+    if (!r.instance_type.empty()) want["instance_type"] = r.instance_type;
+    if (!r.region.empty()) want["region"] = r.region;
+    return provider->site_context(want);
+  }
+  return r.auto_detect ? detected_cloud(registry) : json::object();
+}
+
 // The archspec name of this CPU from the optimizer plugins, "" if none answers.
 std::string detect_microarch(Registry& registry, const std::string& machine) {
   auto optimizers = registry.all<Optimizer>();
@@ -215,39 +259,11 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
   ctx["spack_0x"] = !spack_1x;
   ctx["site_name"] = r.site.empty() ? "site" : r.site;
 
-  // Where we are: a named provider, or the most confident detection.
-  json cloud = json::object();
-  if (!r.provider.empty()) {
-    auto provider = provider_named(registry_, r.provider);
-    json want = json::object();
-    if (!r.instance_type.empty()) want["instance_type"] = r.instance_type;
-    if (!r.region.empty()) want["region"] = r.region;
-    cloud = provider->site_context(want);
-  } else if (r.auto_detect) {
-    registry_.all<Provider>();
-    std::shared_ptr<Provider> best;
-    ProviderDetection best_found;
-    for (const auto& info : registry_.list(Provider::kKind)) {
-      if (info.name == "site") continue;  // site facts are gathered below either way
-      auto p = registry_.find<Provider>(info.name);
-      if (!p) continue;
-      auto found = p->detect();
-      if (found.detected && found.confidence > best_found.confidence) {
-        best = p;
-        best_found = found;
-      }
-    }
-    if (best && best_found.details.contains("instance_type")) {
-      json want{{"instance_type", best_found.details["instance_type"]}};
-      if (best_found.details.contains("region")) want["region"] = best_found.details["region"];
-      cloud = best->site_context(want);
-    }
-  }
+  json cloud = resolve_cloud(registry_, r);
   json site = json::object();
   if (r.auto_detect || !r.site.empty() || r.provider == "site") {
     if (auto p = registry_.find<Provider>("site")) site = p->site_context({});
   }
-  if (r.provider == "site") cloud = json::object();
   ctx["cloud"] = cloud;
   ctx["has_cloud"] = cloud.contains("instance_type");
   ctx["site"] = site;
