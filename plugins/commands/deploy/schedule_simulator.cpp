@@ -92,7 +92,10 @@ SimulatedSchedule simulate_tiered_schedule(const BuildGraph& g, int workers) {
     std::vector<char> members(g.size(), 0);
     bool any = false;
     for (NodeId i = 0; i < g.size(); ++i)
-      if (tier[i] == level) any = members[i] = 1;
+      if (tier[i] == level) {
+        members[i] = 1;
+        any = true;
+      }
     if (any) t = run_list(g, s.workers, priority, t, &members, s);
   }
   s.makespan = t;

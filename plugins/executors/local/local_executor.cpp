@@ -202,7 +202,7 @@ std::vector<std::string> LocalExecutor::wait_any(const std::vector<std::string>&
     }
     if (!finished.empty()) return finished;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 || fds.empty() && pollable) return {};
+    if (left.count() <= 0 || (fds.empty() && pollable)) return {};
     int wait_ms = pollable ? static_cast<int>(left.count()) : std::min<int>(10, left.count());
     if (fds.empty()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));

@@ -40,10 +40,18 @@ std::optional<fs::path> which(const SiteProbe& probe, const std::string& name) {
   return std::nullopt;
 }
 
+std::string shell_quote(const std::string& s) {
+  std::string quoted = "'";
+  for (char c : s) quoted += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 // `<program> --version`, stdout and stderr. These commands print a local
 // banner and never contact the controller, so no time limit is needed.
-std::string version_banner(const fs::path& program) {
-  std::string command = "'" + program.string() + "' --version 2>&1";
+// `slurm_conf` non-empty: run with SLURM_CONF set to it.
+std::string version_banner(const fs::path& program, const std::string& slurm_conf = {}) {
+  std::string command = (slurm_conf.empty() ? "" : "SLURM_CONF=" + shell_quote(slurm_conf) + " ") +
+                        shell_quote(program.string()) + " --version 2>&1";
   std::string out;
   if (FILE* pipe = popen(command.c_str(), "r")) {
     std::array<char, 256> buf{};
@@ -74,11 +82,27 @@ std::string parse_slurm_version(const std::string& banner) {
   return std::regex_search(banner, m, re) ? m[1].str() : std::string();
 }
 
+// Slurm clients read their configuration before anything else, even for
+// --version, and die without one (no slurm.conf, no configless DNS record).
+// A two-line configuration is enough for them to print the version.
+std::string version_without_site_config(const fs::path& exe) {
+  char name[] = "/tmp/spack-ext-slurm-XXXXXX";
+  int fd = mkstemp(name);
+  if (fd < 0) return {};
+  const std::string minimal = "ClusterName=probe\nSlurmctldHost=localhost\n";
+  bool written = write(fd, minimal.data(), minimal.size()) == static_cast<ssize_t>(minimal.size());
+  close(fd);
+  std::string version = written ? parse_slurm_version(version_banner(exe, name)) : std::string();
+  unlink(name);
+  return version;
+}
+
 std::optional<SlurmInfo> detect_slurm(const SiteProbe& probe) {
   for (const char* tool : {"sinfo", "scontrol"}) {
     auto exe = which(probe, tool);
     if (!exe) continue;
     std::string version = parse_slurm_version(version_banner(*exe));
+    if (version.empty()) version = version_without_site_config(*exe);
     if (version.empty()) continue;
     SlurmInfo info{version, *exe, {}};
     // Slurm's own lookup order: SLURM_CONF, then the compiled-in default.

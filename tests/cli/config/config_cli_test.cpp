@@ -70,22 +70,27 @@ TEST_F(ConfigCli, GenerateForAnInstanceTypeThenValidateIt) {
   EXPECT_EQ(v.exit_code, 0) << v.err;
 }
 
-TEST_F(ConfigCli, AutoDetectAsksTheMetadataServiceAtTheGivenAddress) {
-  MetadataServer imds;
+// IMDSv2 as the EC2 documentation shows it, for one instance type.
+void serve_imds(MetadataServer& imds, const std::string& instance_type) {
   imds.routes().Put("/latest/api/token", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("token-1", "text/plain");
   });
   imds.routes().Get("/latest/dynamic/instance-identity/document",
-                    [](const httplib::Request& req, httplib::Response& res) {
+                    [instance_type](const httplib::Request& req, httplib::Response& res) {
                       if (req.get_header_value("X-aws-ec2-metadata-token") != "token-1") {
                         res.status = 401;
                         return;
                       }
-                      res.set_content(R"({"instanceType": "hpc7g.16xlarge", "region": "us-east-2",
+                      res.set_content(R"({"instanceType": ")" + instance_type + R"(", "region": "us-east-2",
                                           "availabilityZone": "us-east-2a", "architecture": "arm64"})",
                                       "text/plain");
                     });
   imds.start();
+}
+
+TEST_F(ConfigCli, AutoDetectAsksTheMetadataServiceAtTheGivenAddress) {
+  MetadataServer imds;
+  serve_imds(imds, "hpc7g.16xlarge");
   const fs::path out = home_ / "auto";
   auto r = run({"--json", "config", "generate", "--auto-detect", "--output", out.string()},
                {{"SPACK_EXT_AWS_METADATA_URL", imds.url()}});
@@ -96,6 +101,22 @@ TEST_F(ConfigCli, AutoDetectAsksTheMetadataServiceAtTheGivenAddress) {
   EXPECT_EQ(result["provider"]["region"], "us-east-2");
   auto config = YAML::LoadFile((out / "config.yaml").string())["config"];
   EXPECT_EQ(config["build_jobs"].as<int>(), 64);
+}
+
+// A type newer than the catalog still gives a scope; the CPU then comes
+// from the optimizers (or the machine family).
+TEST_F(ConfigCli, AutoDetectOfAnUncataloguedInstanceTypeStillWorks) {
+  MetadataServer imds;
+  serve_imds(imds, "m8g.metal-48xl");
+  const fs::path out = home_ / "auto";
+  auto r = run({"--json", "config", "generate", "--auto-detect", "--output", out.string()},
+               {{"SPACK_EXT_AWS_METADATA_URL", imds.url()}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto result = nlohmann::json::parse(r.out);
+  EXPECT_EQ(result["provider"]["instance_type"], "m8g.metal-48xl");
+  EXPECT_EQ(result["provider"]["provider"], "aws");
+  EXPECT_FALSE(result["target"].get<std::string>().empty());
+  EXPECT_EQ(run({"config", "validate", out.string()}).exit_code, 0);
 }
 
 TEST_F(ConfigCli, BadInputExits2AndWritesNothing) {

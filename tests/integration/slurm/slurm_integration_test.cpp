@@ -3,7 +3,10 @@
 // temp folder. Skips, naming what is missing, without Slurm or root.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdlib>
 #include <thread>
@@ -42,11 +45,13 @@ class SlurmCluster : public ::testing::Environment {
   void SetUp() override {
     if ((why_ = missing_requirement())) return;
     dir_ = std::make_unique<TempDir>("spackext-slurm");
+    spackext::testing::RunOptions ro;
+    ro.timeout_seconds = 60;
     auto r = spackext::testing::run({"/bin/sh", std::string(SPACKEXT_SLURM_SCRIPTS) + "/start.sh",
                                      (dir_->path() / "cluster").string(),
                                      std::to_string(spackext::testing::free_port()),
                                      std::to_string(spackext::testing::free_port())},
-                                    {.timeout_seconds = 60});
+                                    ro);
     if (r.exit_code != 0) {
       failure_ = "start.sh failed: " + r.err + r.out;
       return;
@@ -86,6 +91,15 @@ spackext::StageJob job(const TempDir& tmp, const std::string& id, std::vector<st
   return j;
 }
 
+// Quick polling for tests; a job pending for another reason than its
+// dependencies longer than `pending_timeout` is given up (0: never).
+spackext::executors::SlurmOptions fast(std::chrono::seconds pending_timeout = std::chrono::seconds(0)) {
+  spackext::executors::SlurmOptions o;
+  o.poll = std::chrono::milliseconds(200);
+  o.pending_timeout = pending_timeout;
+  return o;
+}
+
 JobState wait_done(SlurmExecutor& ex, const std::string& id) {
   for (int i = 0; i < 120; ++i) {
     if (!ex.wait_any({id}, std::chrono::milliseconds(1000)).empty()) return ex.status(id).state;
@@ -98,7 +112,7 @@ JobState wait_done(SlurmExecutor& ex, const std::string& id) {
 TEST(SlurmIntegration, AfterokChainWithAFailingJob) {
   REQUIRE_SLURM();
   TempDir tmp;
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   auto a = ex.submit(job(tmp, "a", {"echo A from $SPACKEXT_JOB_ID"}));
   auto b = ex.submit(job(tmp, "b", {"echo B", "exit 3"}, {a}));
   auto c = ex.submit(job(tmp, "c", {"echo C > c-ran"}, {b}));
@@ -121,7 +135,7 @@ TEST(SlurmIntegration, AfterokChainWithAFailingJob) {
 TEST(SlurmIntegration, CancelRunningJob) {
   REQUIRE_SLURM();
   TempDir tmp;
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   auto id = ex.submit(job(tmp, "sleeper", {"touch started", "sleep 120"}));
   for (int i = 0; i < 300 && !fs::exists(tmp / "work" / "started"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -133,7 +147,7 @@ TEST(SlurmIntegration, CancelRunningJob) {
 TEST(SlurmIntegration, JobThatCannotStartIsRefusedOrTimedOut) {
   REQUIRE_SLURM();
   TempDir tmp;
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200), .pending_timeout = std::chrono::seconds(2)});
+  SlurmExecutor ex(fast(std::chrono::seconds(2)));
   auto j = job(tmp, "huge", {"true"});
   j.resources = {{"partition", "no-such-partition"}};
   EXPECT_THROW(ex.submit(j), spackext::Error);  // sbatch refuses it outright
@@ -170,7 +184,7 @@ stages:
   spackext::Bus bus;
   sd::StateDb db(tmp / "state.db");
   sd::DeploymentRunner runner(db, bus, tmp / "logs");
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   sd::DeployOptions o;
   o.executor = "slurm";
   o.jobs = 16;
@@ -180,7 +194,9 @@ stages:
   EXPECT_EQ(read_file(tmp / "work" / "cc-clang"), "/opt/clang\n");
   for (const auto& n : db.nodes(r.id)) {
     EXPECT_EQ(n.state, "succeeded") << n.name << " " << n.detail;
-    if (n.stage == "flaky") EXPECT_EQ(n.attempts, 2) << n.name;
+    if (n.stage == "flaky") {
+      EXPECT_EQ(n.attempts, 2) << n.name;
+    }
   }
 
   // A failing stage: its dependents never run and are recorded as skipped.
@@ -232,7 +248,7 @@ stages:
   spackext::Bus bus;
   sd::StateDb db(tmp / "state.db");
   sd::DeploymentRunner runner(db, bus, tmp / "logs");
-  SlurmExecutor ex({.poll = std::chrono::milliseconds(200)});
+  SlurmExecutor ex(fast());
   sd::DeployOptions o;
   o.executor = "slurm";
   o.jobs = 8;
@@ -244,4 +260,61 @@ stages:
   EXPECT_EQ(nodes["after"].state, "skipped");
   EXPECT_EQ(db.deployment(r.id)->status, "failed");
   EXPECT_FALSE(fs::exists(tmp / "work" / "after-ran"));
+}
+
+TEST(SlurmIntegration, HostKilledMidRunThenResumed) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  fs::create_directories(tmp / "work");
+  // b blocks until resumed; the resume must scancel the job the dead host left.
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: slurm-resume, base_path: work}
+stages:
+  - {name: a, run: ["echo a >> runs"]}
+  - name: b
+    depends: [a]
+    run: ["echo b >> runs", "if [ ! -f resumed ]; then echo $SLURM_JOB_ID > b.job; sleep 120; fi"]
+  - {name: c, depends: [b], run: ["echo c >> runs"]}
+)");
+  auto spec = sd::load_deploy_spec(tmp / "deploy.yaml");
+  sd::DeployOptions o;
+  o.executor = "slurm";
+  o.jobs = 8;
+  pid_t host = ::fork();
+  ASSERT_GE(host, 0);
+  if (host == 0) {  // the "host": runs the deployment until it is killed
+    try {
+      spackext::Bus bus;
+      sd::StateDb db(tmp / "state.db");
+      sd::DeploymentRunner runner(db, bus, tmp / "logs");
+      SlurmExecutor ex(fast());
+      runner.run(spec, o, ex, nullptr);
+    } catch (...) {
+      ::_exit(1);
+    }
+    ::_exit(0);  // never return into the test framework (it would stop the cluster)
+  }
+  auto job_file = tmp / "work" / "b.job";
+  for (int i = 0; i < 600 && !(fs::exists(job_file) && !read_file(job_file).empty()); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ::kill(host, SIGKILL);
+  int st = 0;
+  ::waitpid(host, &st, 0);
+  ASSERT_TRUE(fs::exists(job_file)) << "stage b never started";
+  auto orphan = read_file(job_file);
+  orphan = orphan.substr(0, orphan.find('\n'));
+
+  write_file(tmp / "work" / "resumed", "");
+  spackext::Bus bus;
+  sd::StateDb db(tmp / "state.db");
+  sd::DeploymentRunner runner(db, bus, tmp / "logs");
+  SlurmExecutor ex(fast());
+  EXPECT_EQ(db.deployment(1)->status, "running");  // as the dead host left it
+  auto r = runner.resume(1, ex, nullptr);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(read_file(tmp / "work" / "runs"), "a\nb\nb\nc\n");  // a was not re-run
+  EXPECT_EQ(ex.status(orphan).state, JobState::cancelled);
+  std::map<std::string, sd::NodeRecord> nodes;
+  for (auto& n : db.nodes(1)) nodes[n.name] = n;
+  EXPECT_EQ(nodes["a"].attempts, 1);
+  EXPECT_EQ(nodes["b"].attempts, 2);
 }

@@ -1,7 +1,11 @@
 // EC2 detection: DMI as the Nitro hypervisor presents it, and IMDSv2 served
 // by a local HTTP server answering as the EC2 documentation shows (a session
 // token from PUT /latest/api/token is required for every GET).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "aws_provider.hpp"
 #include "metadata_server.hpp"
@@ -108,6 +112,25 @@ TEST(AwsDetection, AServiceThatIsNotImdsIsIgnored) {
   t::TempDir dmi;
   AwsProvider p(spackext::CloudProbe{dmi.path(), server.url(), true});
   EXPECT_FALSE(p.detect().detected);
+}
+
+// A service that accepts the connection and never answers: detection gives
+// up after the probe's short limit instead of hanging.
+TEST(AwsDetection, ASilentServiceIsNotWaitedForForever) {
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 4), 0);  // connections queue; nothing accepts or answers
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  t::TempDir dmi;
+  spackext::CloudProbe probe{dmi.path(), "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), true};
+  probe.timeout = std::chrono::milliseconds(200);
+  EXPECT_FALSE(AwsProvider(probe).detect().detected);
+  close(listener);
 }
 
 TEST(AwsDetection, EnvironmentOverridesTheAddress) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "process_capture.hpp"
+#include "probe_cache.hpp"
 
 namespace spackext::config {
 
@@ -34,10 +35,21 @@ const std::vector<Family>& families() {
 
 bool executable(const fs::path& p) { return find_executable(p.filename(), {p.parent_path()}).has_value(); }
 
-std::optional<DiscoveredCompiler> probe(const Family& family, const fs::path& dir) {
-  const fs::path c = dir / family.c;
+// One compiler found by the name of its C driver; `suffix` is a version
+// suffix distributions add (gcc-13, clang-17), carried to g++-13 etc.
+struct Candidate {
+  const Family* family;
+  fs::path dir;
+  std::string suffix;
+};
+
+std::optional<DiscoveredCompiler> probe(const Candidate& candidate, ProbeCache& cache) {
+  const Family& family = *candidate.family;
+  const fs::path& dir = candidate.dir;
+  const std::string& suffix = candidate.suffix;
+  const fs::path c = dir / (family.c + suffix);
   if (!executable(c)) return std::nullopt;
-  auto out = capture(c, family.version_args);
+  auto out = cache.capture(c, family.version_args);
   if (!out || out->exit_code != 0) return std::nullopt;
   DiscoveredCompiler found;
   found.package = family.package;
@@ -49,14 +61,14 @@ std::optional<DiscoveredCompiler> probe(const Family& family, const fs::path& di
   if (found.version.empty()) return std::nullopt;
   found.prefix = dir.parent_path();
   found.languages["c"] = c;
-  if (executable(dir / family.cxx)) found.languages["cxx"] = dir / family.cxx;
-  fs::path fortran = dir / family.fortran;
-  if (family.package == "llvm" && !executable(fortran)) fortran = dir / "flang-new";
+  if (executable(dir / (family.cxx + suffix))) found.languages["cxx"] = dir / (family.cxx + suffix);
+  fs::path fortran = dir / (family.fortran + suffix);
+  if (family.package == "llvm" && !executable(fortran)) fortran = dir / ("flang-new" + suffix);
   if (executable(fortran)) found.languages["fortran"] = fortran;
   if (found.package == "llvm") {
     found.variants = std::string("+clang") + (found.languages.count("fortran") ? "+flang" : "~flang") +
-                     (executable(dir / "ld.lld") ? "+lld" : "~lld") +
-                     (executable(dir / "lldb") ? "+lldb" : "~lldb");
+                     (executable(dir / ("ld.lld" + suffix)) ? "+lld" : "~lld") +
+                     (executable(dir / ("lldb" + suffix)) ? "+lldb" : "~lldb");
   }
   return found;
 }
@@ -98,7 +110,10 @@ nlohmann::json DiscoveredCompiler::to_json() const {
           {"prefix", prefix.string()}, {"spec", external_spec()}, {"languages", langs}};
 }
 
-std::vector<DiscoveredCompiler> discover_compilers(const std::vector<fs::path>& prefixes, bool use_path) {
+std::vector<DiscoveredCompiler> discover_compilers(const std::vector<fs::path>& prefixes, bool use_path,
+                                                   ProbeCache* cache) {
+  ProbeCache uncached;
+  ProbeCache& versions = cache ? *cache : uncached;
   std::vector<fs::path> dirs;
   for (const auto& p : prefixes) {
     dirs.push_back(p / "bin");
@@ -108,22 +123,46 @@ std::vector<DiscoveredCompiler> discover_compilers(const std::vector<fs::path>& 
     auto path = path_directories();
     dirs.insert(dirs.end(), path.begin(), path.end());
   }
-  // The same binary reached twice (/bin and /usr/bin on a merged-/usr system) counts once.
-  std::vector<std::pair<const Family*, fs::path>> candidates;
+  // The same binary reached twice (/bin and /usr/bin on a merged-/usr
+  // system, gcc and gcc-12 on Debian) counts once.
+  // "gcc-13" -> {"gcc", "-13"}; cheap checks, /usr/bin has thousands of entries.
+  auto versioned = [](const std::string& name) -> std::optional<std::pair<std::string, std::string>> {
+    for (const char* driver : {"gcc-", "clang-"}) {
+      const std::string prefix = driver;
+      if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+      const std::string version = name.substr(prefix.size());
+      if (!std::isdigit(static_cast<unsigned char>(version[0])) ||
+          version.find_first_not_of("0123456789.") != std::string::npos) {
+        continue;
+      }
+      return std::pair{prefix.substr(0, prefix.size() - 1), "-" + version};
+    }
+    return std::nullopt;
+  };
+  std::vector<Candidate> candidates;
   std::set<fs::path> seen;
+  auto consider = [&](const Family& family, const fs::path& dir, const std::string& suffix) {
+    std::error_code ec;
+    fs::path c = dir / (family.c + suffix);
+    if (!fs::exists(c, ec)) return;
+    if (!seen.insert(fs::canonical(c, ec)).second) return;
+    candidates.push_back({&family, dir, suffix});
+  };
   for (const auto& dir : dirs) {
-    for (const auto& family : families()) {
-      std::error_code ec;
-      fs::path c = dir / family.c;
-      if (!fs::exists(c, ec)) continue;
-      if (!seen.insert(fs::canonical(c, ec)).second) continue;
-      candidates.emplace_back(&family, dir);
+    for (const auto& family : families()) consider(family, dir, "");
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      auto split = versioned(entry.path().filename().string());
+      if (!split) continue;
+      for (const auto& family : families()) {
+        if (family.c == split->first) consider(family, dir, split->second);
+      }
     }
   }
   // Compilers answer in a few ms each; ask them all at once.
   std::vector<std::future<std::optional<DiscoveredCompiler>>> pending;
-  for (const auto& [family, dir] : candidates) {
-    pending.push_back(std::async(std::launch::async, [family = family, dir = dir] { return probe(*family, dir); }));
+  for (const auto& candidate : candidates) {
+    pending.push_back(std::async(std::launch::async, [candidate, &versions] { return probe(candidate, versions); }));
   }
   std::vector<DiscoveredCompiler> result;
   std::set<std::string> keys;

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "probe_cache.hpp"
+
 namespace spackext::config {
 
 struct DiscoveredCompiler {
@@ -30,7 +32,8 @@ struct DiscoveredCompiler {
 // Searches `prefixes` (each as <p>/bin and <p>) first, then PATH when
 // `use_path`. One entry per compiler package and version.
 std::vector<DiscoveredCompiler> discover_compilers(const std::vector<std::filesystem::path>& prefixes,
-                                                   bool use_path = true);
+                                                   bool use_path = true,
+                                                   ProbeCache* cache = nullptr);
 
 // The version a compiler prints, parsed for `package` (exposed for tests).
 std::string parse_compiler_version(const std::string& package, const std::string& banner);

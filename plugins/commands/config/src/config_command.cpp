@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: spack-ext config generate [--auto-detect] [--provider P --instance-type T --region R]\n"
     "                                 [--arch A] [--site NAME] [--template NAME] [--var KEY=VALUE ...]\n"
-    "                                 [--spack-version 1.1|0.23] [--compiler-prefix DIR ...] --output DIR\n"
+    "                                 [--spack-version 1.1|0.23] [--compiler-prefix DIR ...] [--rescan] --output DIR\n"
     "       spack-ext config validate DIR|FILE...\n"
     "       spack-ext config template list\n"
     "       spack-ext config template create NAME [--from SET]\n";
@@ -95,6 +95,7 @@ int ConfigCommand::generate(const CommandInvocation& inv, const std::vector<std:
       ("var", po::value(&vars)->composing())
       ("spack-version", po::value(&r.spack_version)->default_value("1.1"))
       ("compiler-prefix", po::value(&prefixes)->composing())
+      ("rescan", po::bool_switch(&r.rescan))
       ("output,o", po::value(&output));
   parse(args, options, {});
   if (output.empty()) throw UsageError(std::string("config generate needs --output DIR\n") + kUsage);
@@ -108,7 +109,7 @@ int ConfigCommand::generate(const CommandInvocation& inv, const std::vector<std:
   SiteGenerator generator(host_.registry(),
                           TemplateStore(TemplateStore::default_roots(host_.paths().config_dir,
                                                                      host_.paths().data_dir)),
-                          host_.config());
+                          host_.config(), host_.paths().cache_dir / "config" / "tool-versions.json");
   auto result = generator.generate(r);
   if (inv.output.json) {
     inv.out << json{{"output", result.output.string()}, {"files", result.files},

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "process_capture.hpp"
+#include "probe_cache.hpp"
 
 namespace spackext::config {
 
@@ -41,7 +42,7 @@ const std::vector<Probe>& probes() {
       {"tar", "tar", {"--version"}, R"(GNU tar\) ([0-9][0-9.]*))"},
       {"binutils", "ld", {"--version"}, R"(GNU ld .* ([0-9]+\.[0-9]+(\.[0-9]+)?)\s*$)"},
       // The interpreter reports its version and real prefix (PATH may hold a shim).
-      {"python", "python3", {"-c", "import sys; print(sys.version.split()[0]); print(sys.prefix)"},
+      {"python", "python3", {"-S", "-c", "import sys; print(sys.version.split()[0]); print(sys.prefix)"},
        R"(^([0-9][0-9.]*))"},
       {"slurm", "sinfo", {"--version"}, R"(slurm(?:-wlm)? ([0-9][0-9.]*))", false},
       {"openmpi", "ompi_info", {"--version"}, R"(Open MPI v([0-9][0-9.]*))"},
@@ -51,8 +52,8 @@ const std::vector<Probe>& probes() {
   return p;
 }
 
-std::optional<DiscoveredExternal> run_probe(const Probe& probe, const fs::path& exe) {
-  auto out = capture(exe, probe.args);
+std::optional<DiscoveredExternal> run_probe(const Probe& probe, const fs::path& exe, ProbeCache& cache) {
+  auto out = cache.capture(exe, probe.args);
   if (!out || out->exit_code != 0) return std::nullopt;
   DiscoveredExternal found;
   found.package = probe.package;
@@ -85,7 +86,10 @@ nlohmann::json DiscoveredExternal::to_json() const {
           {"spec", spec()}, {"buildable", buildable}};
 }
 
-std::vector<DiscoveredExternal> discover_externals(const std::vector<fs::path>& extra_dirs, bool use_path) {
+std::vector<DiscoveredExternal> discover_externals(const std::vector<fs::path>& extra_dirs, bool use_path,
+                                                   ProbeCache* cache) {
+  ProbeCache uncached;
+  ProbeCache& versions = cache ? *cache : uncached;
   std::vector<fs::path> dirs = extra_dirs;
   if (use_path) {
     auto path = path_directories();
@@ -95,7 +99,7 @@ std::vector<DiscoveredExternal> discover_externals(const std::vector<fs::path>& 
   for (const auto& probe : probes()) {
     auto exe = find_executable(probe.executable, dirs);
     if (!exe) continue;
-    pending.push_back(std::async(std::launch::async, [&probe, exe = *exe] { return run_probe(probe, exe); }));
+    pending.push_back(std::async(std::launch::async, [&probe, &versions, exe = *exe] { return run_probe(probe, exe, versions); }));
   }
   std::vector<DiscoveredExternal> result;
   for (auto& f : pending) {

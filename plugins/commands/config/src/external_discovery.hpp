@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "probe_cache.hpp"
+
 namespace spackext::config {
 
 struct DiscoveredExternal {
@@ -22,7 +24,8 @@ struct DiscoveredExternal {
 
 // Probes every known tool in `extra_dirs` first, then PATH. One entry per package.
 std::vector<DiscoveredExternal> discover_externals(const std::vector<std::filesystem::path>& extra_dirs,
-                                                   bool use_path = true);
+                                                   bool use_path = true,
+                                                   ProbeCache* cache = nullptr);
 
 // The version in a banner for `package` (exposed for tests); empty if none.
 std::string parse_external_version(const std::string& package, const std::string& banner);

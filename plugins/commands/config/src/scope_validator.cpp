@@ -114,7 +114,8 @@ bool is_wrapper_message(const std::string& d) {
 }  // namespace
 
 std::string ValidationIssue::to_string() const {
-  return file + ":" + std::to_string(line) + ": " + key + ": " + message;
+  // A syntax error has no key: "file:line: message".
+  return file + ":" + std::to_string(line) + ": " + (key.empty() ? "" : key + ": ") + message;
 }
 
 ScopeValidator::ScopeValidator() {

@@ -21,7 +21,7 @@ struct ValidationIssue {
   int line = 0;
   std::string key;      // dotted path of the offending node ("packages.openmpi.buildable")
   std::string message;  // what is wrong
-  std::string to_string() const;  // "file:line: key: message"
+  std::string to_string() const;  // "file:line: key: message" ("file:line: message" without a key)
 };
 
 class ScopeValidator {

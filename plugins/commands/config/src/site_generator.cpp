@@ -72,11 +72,58 @@ std::shared_ptr<Provider> provider_named(Registry& registry, const std::string& 
   throw InputError("--provider", "unknown provider '" + name + "' (installed: " + known_names(names) + ")");
 }
 
+// The catalog entry of the most confident detected cloud instance, {} when
+// none. An instance type the catalog does not know yet (a new family) still
+// names provider, type and region; the CPU is then left to the optimizers.
+json detected_cloud(Registry& registry) {
+  registry.all<Provider>();  // load every provider plugin
+  std::shared_ptr<Provider> best;
+  ProviderDetection best_found;
+  std::string best_name;
+  for (const auto& info : registry.list(Provider::kKind)) {
+    if (info.name == "site") continue;  // site facts are gathered separately
+    auto p = registry.find<Provider>(info.name);
+    if (!p) continue;
+    auto found = p->detect();
+    if (found.detected && found.confidence > best_found.confidence) {
+      best = p;
+      best_found = found;
+      best_name = info.name;
+    }
+  }
+  if (!best || !best_found.details.contains("instance_type")) return json::object();
+  json want{{"instance_type", best_found.details["instance_type"]}};
+  if (best_found.details.contains("region")) want["region"] = best_found.details["region"];
+  try {
+    return best->site_context(want);
+  } catch (const InputError&) {
+    want["provider"] = best_name;
+    return want;
+  }
+}
+
+// Where the scope is for: a named provider (and instance type), the most
+// confident detection, or nowhere in particular.
+json resolve_cloud(Registry& registry, const GenerateRequest& r) {
+  if (r.provider == "site") return json::object();  // site facts only
+  if (!r.provider.empty()) {
+    auto provider = provider_named(registry, r.provider);
+    json want = json::object();
+    if (!r.instance_type.empty()) want["instance_type"] = r.instance_type;
+    if (!r.region.empty()) want["region"] = r.region;
+    return provider->site_context(want);
+  }
+  return r.auto_detect ? detected_cloud(registry) : json::object();
+}
+
 // The archspec name of this CPU from the optimizer plugins, "" if none answers.
 std::string detect_microarch(Registry& registry, const std::string& machine) {
   auto optimizers = registry.all<Optimizer>();
   if (optimizers.empty()) return {};
-  CpuDescription cpu{machine, read_text("/proc/cpuinfo")};
+  CpuDescription cpu;
+  cpu.machine = machine;
+  cpu.cpuinfo = read_text("/proc/cpuinfo");
+  cpu.origin = "/proc/cpuinfo";
   for (const auto& o : optimizers) {
     if (auto found = o->detect(cpu)) return found->name;
   }
@@ -172,8 +219,9 @@ std::pair<std::string, std::string> parse_var(const std::string& text) {
   return {key, text.substr(eq + 1)};
 }
 
-SiteGenerator::SiteGenerator(Registry& registry, TemplateStore templates, const Config& config)
-    : registry_(registry), templates_(std::move(templates)), config_(config) {}
+SiteGenerator::SiteGenerator(Registry& registry, TemplateStore templates, const Config& config,
+                             fs::path probe_cache)
+    : registry_(registry), templates_(std::move(templates)), config_(config), probe_cache_(std::move(probe_cache)) {}
 
 json SiteGenerator::build_context(const GenerateRequest& r) {
   check_spack_version(r.spack_version);
@@ -185,6 +233,12 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
     for (const auto& [name, family] : known_targets()) names.push_back(name);
     throw InputError("--arch", "unknown microarchitecture '" + r.arch + "'; did you mean '" +
                                    closest_name(r.arch, names) + "'?");
+  }
+  for (const auto& prefix : r.compiler_prefixes) {
+    std::error_code ec;
+    if (!fs::is_directory(prefix, ec)) {
+      throw InputError("--compiler-prefix", "'" + prefix.string() + "' is not a directory");
+    }
   }
   // Site profile variables from spack-ext's own configuration (sites.<name>).
   json site_vars = json::object();
@@ -205,39 +259,11 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
   ctx["spack_0x"] = !spack_1x;
   ctx["site_name"] = r.site.empty() ? "site" : r.site;
 
-  // Where we are: a named provider, or the most confident detection.
-  json cloud = json::object();
-  if (!r.provider.empty()) {
-    auto provider = provider_named(registry_, r.provider);
-    json want = json::object();
-    if (!r.instance_type.empty()) want["instance_type"] = r.instance_type;
-    if (!r.region.empty()) want["region"] = r.region;
-    cloud = provider->site_context(want);
-  } else if (r.auto_detect) {
-    registry_.all<Provider>();
-    std::shared_ptr<Provider> best;
-    ProviderDetection best_found;
-    for (const auto& info : registry_.list(Provider::kKind)) {
-      if (info.name == "site") continue;  // site facts are gathered below either way
-      auto p = registry_.find<Provider>(info.name);
-      if (!p) continue;
-      auto found = p->detect();
-      if (found.detected && found.confidence > best_found.confidence) {
-        best = p;
-        best_found = found;
-      }
-    }
-    if (best && best_found.details.contains("instance_type")) {
-      json want{{"instance_type", best_found.details["instance_type"]}};
-      if (best_found.details.contains("region")) want["region"] = best_found.details["region"];
-      cloud = best->site_context(want);
-    }
-  }
+  json cloud = resolve_cloud(registry_, r);
   json site = json::object();
   if (r.auto_detect || !r.site.empty() || r.provider == "site") {
     if (auto p = registry_.find<Provider>("site")) site = p->site_context({});
   }
-  if (r.provider == "site") cloud = json::object();
   ctx["cloud"] = cloud;
   ctx["has_cloud"] = cloud.contains("instance_type");
   ctx["site"] = site;
@@ -262,9 +288,12 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
       extra_dirs.push_back(fs::path(p.get<std::string>()) / "bin");
     }
   }
-  auto compilers_future = std::async(std::launch::async, [&] { return discover_compilers(r.compiler_prefixes); });
-  auto externals = discover_externals(extra_dirs);
+  ProbeCache cache(probe_cache_, r.rescan);
+  auto compilers_future =
+      std::async(std::launch::async, [&] { return discover_compilers(r.compiler_prefixes, true, &cache); });
+  auto externals = discover_externals(extra_dirs, true, &cache);
   auto compilers = compilers_future.get();
+  cache.save();
 
   PackageTable packages;
   json compiler_list = json::array();
@@ -293,6 +322,16 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
   }
   ctx["core_compiler"] = core_compiler;
 
+  // Slurm clients without a site configuration cannot say their version;
+  // the site provider found it anyway.
+  const bool slurm_probed = std::any_of(externals.begin(), externals.end(),
+                                        [](const DiscoveredExternal& e) { return e.package == "slurm"; });
+  if (!slurm_probed && ctx["has_slurm"].get<bool>()) {
+    const json& slurm = site["slurm"];
+    DiscoveredExternal e{"slurm", slurm.value("version", ""),
+                         fs::path(slurm.value("command", "")).parent_path().parent_path(), false};
+    if (!e.version.empty()) externals.push_back(e);
+  }
   for (const auto& e : externals) {
     auto& entry = packages.entry(e.package);
     entry["externals"].push_back({{"spec", e.spec()}, {"prefix", e.prefix.string()}});

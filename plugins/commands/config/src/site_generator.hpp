@@ -29,6 +29,7 @@ struct GenerateRequest {
   std::map<std::string, std::string> vars;  // --var KEY=VALUE
   std::string spack_version = "1.1";        // 1.x: compilers as externals; 0.23: compilers.yaml
   std::vector<std::filesystem::path> compiler_prefixes;
+  bool rescan = false;  // ask every tool again instead of trusting remembered versions (--rescan)
   std::filesystem::path output;
 };
 
@@ -43,7 +44,9 @@ std::pair<std::string, std::string> parse_var(const std::string& text);
 
 class SiteGenerator {
  public:
-  SiteGenerator(Registry& registry, TemplateStore templates, const Config& config);
+  // `probe_cache`: where tool versions are remembered (empty: nowhere).
+  SiteGenerator(Registry& registry, TemplateStore templates, const Config& config,
+                std::filesystem::path probe_cache = {});
 
   // Everything the templates are rendered with; InputErrors for bad requests.
   nlohmann::json build_context(const GenerateRequest& request);
@@ -55,6 +58,7 @@ class SiteGenerator {
   Registry& registry_;
   TemplateStore templates_;
   const Config& config_;
+  std::filesystem::path probe_cache_;
 };
 
 }  // namespace spackext::config

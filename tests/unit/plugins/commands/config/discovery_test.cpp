@@ -66,14 +66,73 @@ TEST(CompilerDiscovery, InAGivenPrefix) {
   EXPECT_EQ(compilers[0].external_spec(), "gcc@" + compilers[0].version + " languages:='c'");
 }
 
+// Distributions install versioned drivers side by side (gcc-13, g++-13).
+TEST(CompilerDiscovery, VersionSuffixedDriversInAPrefix) {
+  auto gcc = find_executable("gcc", path_directories());
+  auto gxx = find_executable("g++", path_directories());
+  if (!gcc || !gxx) GTEST_SKIP() << "no gcc/g++ on PATH";
+  t::TempDir prefix;
+  fs::create_directories(prefix / "bin");
+  fs::create_symlink(*gcc, prefix / "bin" / "gcc-99");
+  fs::create_symlink(*gxx, prefix / "bin" / "g++-99");
+  auto compilers = discover_compilers({prefix.path()}, /*use_path=*/false);
+  ASSERT_EQ(compilers.size(), 1u);
+  EXPECT_EQ(compilers[0].languages.at("c"), prefix / "bin" / "gcc-99");
+  EXPECT_EQ(compilers[0].languages.at("cxx"), prefix / "bin" / "g++-99");
+  EXPECT_EQ(compilers[0].external_spec(), "gcc@" + compilers[0].version + " languages:='c,c++'");
+}
+
+// Vendor compilers are not packaged for Debian: stand-in drivers (scripts
+// printing the banner the vendor's documentation shows) exercise the search
+// of a prefix and the naming of each toolchain.
+void stand_in(const fs::path& bin, const std::string& name, const std::string& banner) {
+  fs::create_directories(bin);
+  t::write_file(bin / name, "#!/bin/sh\ncat <<'EOF'\n" + banner + "\nEOF\n");
+  fs::permissions(bin / name, fs::perms::owner_all);
+}
+
+TEST(CompilerDiscovery, VendorToolchainsInGivenPrefixes) {
+  t::TempDir root;
+  const fs::path oneapi = root / "oneapi" / "compiler" / "2024.1";
+  for (const auto* n : {"icx", "icpx", "ifx"}) {
+    stand_in(oneapi / "bin", n, "Intel(R) oneAPI DPC++/C++ Compiler 2024.1.0 (2024.1.0.20240308)");
+  }
+  const fs::path nvhpc = root / "nvidia" / "hpc_sdk" / "Linux_x86_64" / "23.9" / "compilers";
+  for (const auto* n : {"nvc", "nvc++", "nvfortran"}) {
+    stand_in(nvhpc / "bin", n, "nvc 23.9-0 64-bit target on x86-64 Linux -tp znver3");
+  }
+  const fs::path aocc = root / "aocc-compiler-4.1.0";
+  for (const auto* n : {"clang", "clang++", "flang"}) {
+    stand_in(aocc / "bin", n, "AMD clang version 16.0.3 (CLANG: AOCC_4.1.0-Build#270 2023_07_10)");
+  }
+  auto found = discover_compilers({oneapi, nvhpc, aocc}, /*use_path=*/false);
+  ASSERT_EQ(found.size(), 3u);
+  std::map<std::string, DiscoveredCompiler> by_package;
+  for (const auto& c : found) by_package[c.package] = c;
+  EXPECT_EQ(by_package.at("intel-oneapi-compilers").external_spec(), "intel-oneapi-compilers@2024.1.0");
+  EXPECT_EQ(by_package.at("intel-oneapi-compilers").languages.at("fortran"), oneapi / "bin" / "ifx");
+  EXPECT_EQ(by_package.at("intel-oneapi-compilers").legacy_spec(), "oneapi@=2024.1.0");
+  EXPECT_EQ(by_package.at("nvhpc").external_spec(), "nvhpc@23.9");
+  EXPECT_EQ(by_package.at("nvhpc").languages.at("cxx"), nvhpc / "bin" / "nvc++");
+  EXPECT_EQ(by_package.at("aocc").external_spec(), "aocc@4.1.0");
+  EXPECT_EQ(by_package.at("aocc").prefix, aocc);
+  EXPECT_EQ(by_package.at("aocc").languages.size(), 3u);
+}
+
 TEST(ExternalDiscovery, FindsTheBuildToolsOnThisMachine) {
   auto externals = discover_externals({});
   auto has = [&](const std::string& p) {
     return std::any_of(externals.begin(), externals.end(), [&](const auto& e) { return e.package == p; });
   };
-  if (find_executable("cmake", path_directories())) EXPECT_TRUE(has("cmake"));
-  if (find_executable("make", path_directories())) EXPECT_TRUE(has("gmake"));
-  if (find_executable("perl", path_directories())) EXPECT_TRUE(has("perl"));
+  if (find_executable("cmake", path_directories())) {
+    EXPECT_TRUE(has("cmake"));
+  }
+  if (find_executable("make", path_directories())) {
+    EXPECT_TRUE(has("gmake"));
+  }
+  if (find_executable("perl", path_directories())) {
+    EXPECT_TRUE(has("perl"));
+  }
   for (const auto& e : externals) {
     EXPECT_FALSE(e.version.empty()) << e.package;
     EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(e.version[0]))) << e.package << " " << e.version;

@@ -202,6 +202,46 @@ TEST_F(SiteGeneratorTest, SiteProfileAndVarsFeedTheTemplates) {
   EXPECT_EQ(config["install_tree"]["root"].as<std::string>(), "/opt/spack");
 }
 
+// mirrors.yaml and modules.yaml use only keys Spack itself wrote or read in
+// the fixtures (`spack mirror add`, the modules.yaml Spack refreshed with).
+TEST_F(SiteGeneratorTest, MirrorsAndModulesUseTheKeysSpackUses) {
+  SPACKEXT_REQUIRE_FIXTURE(mirrors_fixture, "fixtures/spack/config/mirrors.generated-by-spack-mirror-add.yaml");
+  SPACKEXT_REQUIRE_FIXTURE(modules_fixture, "fixtures/spack/modules/modules.yaml");
+  auto r = aws_hpc7a();
+  r.vars = {{"mirror_url", "s3://bucket/cache"}};
+  generator().generate(r);
+  std::set<std::string> spack_mirror_keys;
+  for (const auto& m : YAML::LoadFile(mirrors_fixture.string())["mirrors"]) {
+    for (const auto& k : keys(m.second)) spack_mirror_keys.insert(k);
+  }
+  for (const auto& m : YAML::LoadFile((r.output / "mirrors.yaml").string())["mirrors"]) {
+    for (const auto& k : keys(m.second)) EXPECT_TRUE(spack_mirror_keys.count(k)) << k;
+  }
+  auto theirs = YAML::LoadFile(modules_fixture.string())["modules"]["default"];
+  auto ours = YAML::LoadFile((r.output / "modules.yaml").string())["modules"]["default"];
+  for (const auto& k : keys(ours)) EXPECT_TRUE(theirs[k]) << "modules.default." << k;
+  for (const auto& k : {"core_compilers", "hierarchy", "hash_length", "exclude", "projections", "all"}) {
+    EXPECT_TRUE(ours["lmod"][k]) << k;
+    EXPECT_EQ(ours["lmod"][k].Type(), theirs["lmod"][k].Type()) << k;
+  }
+  EXPECT_EQ(YAML::Dump(ours["lmod"]["all"]), YAML::Dump(theirs["lmod"]["all"]));
+  EXPECT_EQ(YAML::Dump(ours["lmod"]["projections"]), YAML::Dump(theirs["lmod"]["projections"]));
+}
+
+// A Slurm site: slurm is an external that is never built, and Open MPI is
+// built with Slurm support. Needs the Slurm client installed.
+TEST_F(SiteGeneratorTest, SlurmSiteGetsSlurmExternalAndOpenMpiSchedulers) {
+  auto r = aws_hpc7a();
+  r.site = "hpc1";
+  auto result = generator().generate(r);
+  if (!result.context["has_slurm"].get<bool>()) GTEST_SKIP() << "no Slurm client installed";
+  auto packages = YAML::LoadFile((r.output / "packages.yaml").string())["packages"];
+  EXPECT_FALSE(packages["slurm"]["buildable"].as<bool>());
+  EXPECT_EQ(packages["slurm"]["externals"][0]["spec"].as<std::string>(),
+            "slurm@" + result.context["site"]["slurm"]["version"].get<std::string>());
+  EXPECT_EQ(packages["openmpi"]["variants"].as<std::string>(), "fabrics=ofi schedulers=slurm");
+}
+
 TEST_F(SiteGeneratorTest, SpecStringsStayStrings) {
   t::TempDir roots;
   fs::create_directories(roots / "pinned");
@@ -318,6 +358,10 @@ TEST_F(SiteGeneratorTest, UnknownSiteAndRegionAndSpackVersion) {
   r = aws_hpc7a();
   r.region = "eu-west-9";
   EXPECT_NE(input_error([&] { generator().generate(r); }).find("unknown aws region 'eu-west-9'"), std::string::npos);
+  r = aws_hpc7a();
+  r.compiler_prefixes = {"/nonexistent/intel/oneapi/compiler/2024.1"};
+  EXPECT_NE(input_error([&] { generator().generate(r); }).find("--compiler-prefix: '/nonexistent/intel"),
+            std::string::npos);
   r = aws_hpc7a();
   r.spack_version = "2.0";
   EXPECT_NE(input_error([&] { generator().generate(r); }).find("unsupported Spack version '2.0'"), std::string::npos);

@@ -305,3 +305,16 @@ TEST_F(DeploymentRunnerTest, EagerSubmissionSkipsDependentsOfAFailure) {
   EXPECT_FALSE(fs::exists(tmp / "work" / "b"));
   EXPECT_FALSE(fs::exists(tmp / "work" / "c"));
 }
+
+// With one job at a time the order is the priority order: longest remaining
+// path first, from the estimates until durations are recorded, then from those.
+TEST_F(DeploymentRunnerTest, CriticalPathOrderFromEstimatesThenRecordedDurations) {
+  auto s = spec(R"(  - {name: slow, run: ["echo slow >> order.txt", "sleep 0.4"], estimate: 1}
+  - {name: quick, run: ["echo quick >> order.txt"], estimate: 100}
+)");
+  ASSERT_EQ(run(s, 1).status, "succeeded");
+  EXPECT_EQ(work("order.txt"), "quick\nslow\n");  // the estimates say quick is longer
+  fs::remove(tmp / "work" / "order.txt");
+  ASSERT_EQ(run(s, 1).status, "succeeded");
+  EXPECT_EQ(work("order.txt"), "slow\nquick\n");  // the recorded durations say otherwise
+}

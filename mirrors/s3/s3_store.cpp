@@ -1,0 +1,266 @@
+#include "s3_store.hpp"
+
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+
+#include <cstring>
+#include <ctime>
+#include <sstream>
+
+#include <spackext/errors.hpp>
+
+namespace spackext::mirrors::s3 {
+
+namespace {
+
+constexpr const char* kUnsignedPayload = "UNSIGNED-PAYLOAD";
+
+std::string strip_quotes(std::string s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
+  return s;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_time(const std::string& text, const char* fmt) {
+  std::tm tm{};
+  if (!strptime(text.c_str(), fmt, &tm)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+boost::property_tree::ptree parse_xml(const std::string& body, const std::string& what) {
+  boost::property_tree::ptree tree;
+  std::istringstream in(body);
+  try {
+    boost::property_tree::read_xml(in, tree);
+  } catch (const std::exception& e) {
+    throw Error(what + ": malformed XML reply: " + e.what());
+  }
+  return tree;
+}
+
+}  // namespace
+
+S3Store::S3Store(std::string url, S3Settings settings, S3StoreOptions options)
+    : url_(std::move(url)), settings_(std::move(settings)), options_(std::move(options)) {
+  constexpr std::string_view scheme = "s3://";
+  if (url_.rfind(scheme, 0) != 0) throw InputError(url_, "not an s3:// URL");
+  auto rest = url_.substr(scheme.size());
+  auto slash = rest.find('/');
+  bucket_ = rest.substr(0, slash);
+  if (slash != std::string::npos) prefix_ = rest.substr(slash + 1);
+  while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
+  if (bucket_.empty()) throw InputError(url_, "s3:// URL without a bucket");
+  if (settings_.endpoint_url.empty()) {
+    scheme_ = "https";
+    path_style_ = bucket_.find('.') != std::string::npos;
+    endpoint_host_ = "s3." + settings_.region + ".amazonaws.com";
+  } else {
+    auto p = settings_.endpoint_url.find("://");
+    scheme_ = settings_.endpoint_url.substr(0, p);
+    endpoint_host_ = settings_.endpoint_url.substr(p + 3);
+    while (!endpoint_host_.empty() && endpoint_host_.back() == '/') endpoint_host_.pop_back();
+    path_style_ = true;  // S3-compatible servers (MinIO, s3rver, Ceph) expect path-style
+  }
+  if (!settings_.credentials.secret_access_key.empty())
+    options_.http.secrets.push_back(settings_.credentials.secret_access_key);
+  if (!settings_.credentials.session_token.empty()) options_.http.secrets.push_back(settings_.credentials.session_token);
+  client_ = std::make_unique<http::Client>(options_.http);
+}
+
+std::string S3Store::object_key(std::string_view key) const {
+  return prefix_.empty() ? std::string(key) : prefix_ + "/" + std::string(key);
+}
+
+S3Store::Target S3Store::target(const std::string& key,
+                                const std::vector<std::pair<std::string, std::string>>& query) const {
+  Target t;
+  if (path_style_) {
+    t.host = endpoint_host_;
+    t.path = "/" + bucket_ + (key.empty() ? "/" : "/" + key);
+  } else {
+    t.host = bucket_ + "." + endpoint_host_;
+    t.path = "/" + key;
+  }
+  t.url = scheme_ + "://" + t.host + encode_path(t.path);
+  std::string q;
+  for (const auto& [k, v] : query) q += (q.empty() ? "?" : "&") + encode_query_component(k) + "=" + encode_query_component(v);
+  t.url += q;
+  return t;
+}
+
+http::Request S3Store::signed_request(const std::string& method, const std::string& key,
+                                      std::vector<std::pair<std::string, std::string>> query,
+                                      std::vector<std::pair<std::string, std::string>> headers,
+                                      const std::string& payload_sha256) const {
+  auto t = target(key, query);
+  http::Request r;
+  r.method = method;
+  r.url = t.url;
+  if (settings_.credentials.empty()) {  // anonymous (public buckets)
+    r.headers = std::move(headers);
+    return r;
+  }
+  SignedRequestInput in;
+  in.method = method;
+  in.host = t.host;
+  in.path = t.path;
+  in.query = std::move(query);
+  in.headers = std::move(headers);
+  in.payload_sha256 = payload_sha256;
+  in.region = settings_.region;
+  in.time = std::chrono::system_clock::now();
+  r.headers = sign_v4(in, settings_.credentials).headers;
+  return r;
+}
+
+void S3Store::list(std::string_view prefix, const std::function<void(const ObjectInfo&)>& visit) {
+  const auto full_prefix = prefix_.empty() ? std::string(prefix) : prefix_ + "/" + std::string(prefix);
+  std::string token;
+  for (;;) {
+    std::vector<std::pair<std::string, std::string>> q = {{"list-type", "2"}, {"prefix", full_prefix}};
+    if (!token.empty()) q.emplace_back("continuation-token", token);
+    if (options_.list_page_size > 0) q.emplace_back("max-keys", std::to_string(options_.list_page_size));
+    auto req = signed_request("GET", "", q, {}, hex_sha256(""));
+    auto what = url_ + ": listing '" + std::string(prefix) + "'";
+    auto res = client_->send(req);
+    http::check(res, what);
+    auto tree = parse_xml(res.body, what);
+    auto& root = tree.get_child("ListBucketResult");
+    for (const auto& [name, node] : root) {
+      if (name != "Contents") continue;
+      ObjectInfo info;
+      auto key = node.get<std::string>("Key");
+      info.key = prefix_.empty() ? key : key.substr(prefix_.size() + 1);
+      info.size = node.get<std::uint64_t>("Size", 0);
+      info.etag = strip_quotes(node.get<std::string>("ETag", ""));
+      info.modified = parse_time(node.get<std::string>("LastModified", ""), "%Y-%m-%dT%H:%M:%S");
+      visit(info);
+    }
+    if (root.get<std::string>("IsTruncated", "false") != "true") break;
+    token = root.get<std::string>("NextContinuationToken", "");
+    if (token.empty()) throw Error(what + ": truncated listing without a continuation token");
+  }
+}
+
+std::optional<ObjectInfo> S3Store::stat(std::string_view key) {
+  auto req = signed_request("HEAD", object_key(key), {}, {}, hex_sha256(""));
+  req.head = true;
+  auto res = client_->send(req);
+  if (res.status == 404) return std::nullopt;
+  http::check(res, url_ + ": " + std::string(key));
+  ObjectInfo info;
+  info.key = key;
+  info.size = std::stoull(res.header("content-length").empty() ? "0" : res.header("content-length"));
+  info.etag = strip_quotes(res.header("etag"));
+  info.modified = parse_time(res.header("last-modified"), "%a, %d %b %Y %H:%M:%S");
+  return info;
+}
+
+void S3Store::get(std::string_view key, const ByteSink& sink) {
+  auto req = signed_request("GET", object_key(key), {}, {}, hex_sha256(""));
+  auto res = client_->send(req, sink);
+  if (res.status == 404) throw Error(url_ + ": object '" + std::string(key) + "' does not exist");
+  http::check(res, url_ + ": " + std::string(key));
+}
+
+ObjectInfo S3Store::put(std::string_view key_view, std::uint64_t size, const ByteSource& source,
+                        const PutOptions& options) {
+  const std::string key(key_view);
+  if (size > options_.multipart_threshold) return put_multipart(key, size, source, options);
+  // Small objects are read once so a retry can resend them and the payload is signed.
+  std::string body;
+  body.resize(size);
+  std::uint64_t got = 0;
+  while (got < size) {
+    auto n = source(body.data() + got, size - got);
+    if (n == 0) break;
+    got += n;
+  }
+  if (got != size) throw Error(url_ + ": " + key + ": source gave " + std::to_string(got) + " of " + std::to_string(size) + " bytes");
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!options.content_type.empty()) headers.emplace_back("Content-Type", options.content_type);
+  if (!options.if_match.empty()) headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
+  if (options.if_none_match) headers.emplace_back("If-None-Match", "*");
+  auto req = signed_request("PUT", object_key(key), {}, headers, hex_sha256(body));
+  req.body = std::move(body);
+  auto res = client_->send(req);
+  if (res.status == 412) throw Error(url_ + ": " + key + ": precondition failed (changed by another writer)");
+  http::check(res, url_ + ": PUT " + key);
+  ObjectInfo info;
+  info.key = key;
+  info.size = size;
+  info.etag = strip_quotes(res.header("etag"));
+  info.modified = std::chrono::system_clock::now();
+  return info;
+}
+
+ObjectInfo S3Store::put_multipart(const std::string& key, std::uint64_t size, const ByteSource& source,
+                                  const PutOptions& options) {
+  const auto okey = object_key(key);
+  const auto what = url_ + ": multipart upload of " + key;
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!options.content_type.empty()) headers.emplace_back("Content-Type", options.content_type);
+  auto create = signed_request("POST", okey, {{"uploads", ""}}, headers, hex_sha256(""));
+  auto res = client_->send(create);
+  http::check(res, what);
+  auto upload_id = parse_xml(res.body, what).get<std::string>("InitiateMultipartUploadResult.UploadId", "");
+  if (upload_id.empty()) throw Error(what + ": no UploadId in the reply");
+  auto abort = [&] {
+    try {
+      client_->send(signed_request("DELETE", okey, {{"uploadId", upload_id}}, {}, hex_sha256("")));
+    } catch (...) {
+    }
+  };
+  std::string complete = "<CompleteMultipartUpload>";
+  try {
+    std::uint64_t sent = 0;
+    int part = 0;
+    std::string buf;
+    while (sent < size) {
+      const auto want = std::min<std::uint64_t>(options_.part_size, size - sent);
+      buf.resize(want);
+      std::uint64_t got = 0;
+      while (got < want) {
+        auto n = source(buf.data() + got, want - got);
+        if (n == 0) throw Error(what + ": source ended early");
+        got += n;
+      }
+      ++part;
+      auto req = signed_request("PUT", okey, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}}, {},
+                                hex_sha256(buf));
+      req.body = buf;
+      auto pres = client_->send(req);
+      http::check(pres, what + " (part " + std::to_string(part) + ")");
+      complete += "<Part><PartNumber>" + std::to_string(part) + "</PartNumber><ETag>" + pres.header("etag") +
+                  "</ETag></Part>";
+      sent += want;
+    }
+    complete += "</CompleteMultipartUpload>";
+    auto req = signed_request("POST", okey, {{"uploadId", upload_id}}, {{"Content-Type", "application/xml"}},
+                              hex_sha256(complete));
+    req.body = complete;
+    auto cres = client_->send(req);
+    http::check(cres, what + " (complete)");
+    if (cres.body.find("<Error>") != std::string::npos) throw Error(what + ": " + cres.body.substr(0, 300));
+    ObjectInfo info;
+    info.key = key;
+    info.size = size;
+    info.etag = strip_quotes(parse_xml(cres.body, what).get<std::string>("CompleteMultipartUploadResult.ETag", ""));
+    info.modified = std::chrono::system_clock::now();
+    return info;
+  } catch (...) {
+    abort();
+    throw;
+  }
+}
+
+void S3Store::remove(std::string_view key) {
+  auto res = client_->send(signed_request("DELETE", object_key(key), {}, {}, hex_sha256("")));
+  if (res.status == 404) return;
+  http::check(res, url_ + ": DELETE " + std::string(key));
+}
+
+std::unique_ptr<MirrorStore> S3MirrorBackend::open(const std::string& url, const nlohmann::json& settings) {
+  return std::make_unique<S3Store>(url, resolve_settings(settings));
+}
+
+}  // namespace spackext::mirrors::s3

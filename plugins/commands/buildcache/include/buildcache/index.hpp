@@ -1,0 +1,51 @@
+// The buildcache index (`index.json`, spec-formats §1c), identical in layouts
+// v2, v3 and OCI. Reading uses simdjson: indexes of 100,000 specs are common
+// on big mirrors and `list` should not wait for them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "buildcache/spec.hpp"
+
+namespace spackext::buildcache {
+
+struct IndexRecord {
+  SpecNode spec;
+  int ref_count = 0;
+  bool in_buildcache = false;
+};
+
+struct BuildcacheIndex {
+  std::string db_version;  // "7" (Spack 0.23), "8" (1.x)
+  std::vector<IndexRecord> records;  // file order
+  std::size_t in_buildcache_count() const;
+};
+
+// Parses index.json text; `where` (mirror + key) names it in errors.
+BuildcacheIndex parse_index(std::string_view text, const std::string& where);
+
+// Builds the index Spack's update-index writes from spec files (each a
+// spec-file document): every node of every spec, dependencies first,
+// `in_buildcache` true for the roots, `ref_count` = number of nodes with an
+// edge to it. Output is compact JSON like Spack's.
+class IndexBuilder {
+ public:
+  explicit IndexBuilder(std::string db_version = "8") : db_version_(std::move(db_version)) {}
+  // Adds a spec file document; its first node is the buildcache entry.
+  void add_spec_file(const Json& spec_file, const std::string& where);
+  std::string json_text() const;
+  std::size_t size() const { return order_.size(); }
+
+ private:
+  void visit(const std::string& hash, const std::unordered_map<std::string, const Json*>& nodes,
+             std::vector<std::string>& stack);
+  std::string db_version_;
+  std::vector<std::string> order_;
+  std::unordered_map<std::string, Json> nodes_;
+  std::unordered_map<std::string, bool> in_buildcache_;
+};
+
+}  // namespace spackext::buildcache

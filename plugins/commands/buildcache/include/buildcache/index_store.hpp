@@ -1,0 +1,42 @@
+// Reading and publishing a mirror's index on a store, in each layout.
+//   v3:  blob blobs/sha256/xx/<sha>, then v3/manifests/index/index.manifest.json
+//   v2:  build_cache/index.json, then build_cache/index.json.hash
+//   OCI: blob, then the `index.spack` manifest ({} config, one layer)
+// The object that readers look at first (manifest, hash file, tag) is written
+// last, with If-Match on the version read before rebuilding, so concurrent
+// writers cannot silently overwrite each other: the loser rebuilds and retries.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <spackext/services/mirror.hpp>
+
+#include "buildcache/catalog.hpp"
+
+namespace spackext::buildcache {
+
+struct LoadedIndex {
+  Layout layout;
+  std::string key;
+  BuildcacheIndex index;
+};
+
+// The mirror's index, preferring v3, then v2, then OCI (as Spack probes);
+// nullopt if the mirror has none.
+std::optional<LoadedIndex> load_index(MirrorStore& store);
+
+struct PublishedIndex {
+  Layout layout;
+  std::string key;
+  std::string sha256;
+  std::size_t specs = 0;
+  bool changed = false;  // false when the stored index was already this one
+};
+
+// Rebuilds the index of every layout in the catalog from its entries and
+// publishes it. Retries (rescanning) when another writer got in between.
+std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions& options = {},
+                                           int max_attempts = 5);
+
+}  // namespace spackext::buildcache

@@ -1,0 +1,49 @@
+// `buildcache prune`: spackitor's job, done carefully.
+//   1. candidates: entries older than --older-than (by their metadata's time)
+//   2. minus the keep-list: every hash in the given spack.lock files
+//      (concrete_specs, include_concrete too) — the keep-list always wins
+//   3. cascade: an entry whose link/run dependency is being deleted goes too
+//      (unless kept); repeated until nothing changes (fixpoint)
+//   4. --orphans: blobs no metadata references
+// Nothing modified after the prune started is deleted (re-checked just
+// before each delete); metadata goes before the blobs it points at; the
+// index is rebuilt afterwards.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <spackext/bus.hpp>
+#include <spackext/services/mirror.hpp>
+
+#include "buildcache/catalog.hpp"
+
+namespace spackext::buildcache {
+
+struct PruneOptions {
+  std::optional<std::chrono::hours> older_than;
+  bool orphans = false;
+  bool dry_run = false;
+  std::set<std::string> keep;  // DAG hashes
+  std::chrono::system_clock::time_point start = std::chrono::system_clock::now();
+  Bus* bus = nullptr;
+};
+
+struct PruneReport {
+  std::vector<std::string> specs;        // display forms of deleted (or, dry run, deletable) entries
+  std::vector<std::string> keys;         // objects deleted (or to delete)
+  std::vector<std::string> kept;         // candidates saved by the keep-list
+  std::vector<std::string> skipped_new;  // objects left because they changed after the start
+  int cascade_rounds = 0;
+};
+
+// Hashes of every spec in a spack.lock (InputError on a malformed file).
+std::set<std::string> lockfile_hashes(const std::filesystem::path& lockfile);
+
+PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options);
+
+}  // namespace spackext::buildcache

@@ -1,0 +1,66 @@
+// The parts of a Spack spec node (spec-formats §0) that listing, querying and
+// pruning need, read from spec files (v4 and v5 nodes) and index records.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace spackext::buildcache {
+
+using Json = nlohmann::ordered_json;
+
+struct DependencyEdge {
+  std::string name;
+  std::string hash;
+  std::vector<std::string> deptypes;
+  std::vector<std::string> virtuals;
+};
+
+struct SpecNode {
+  std::string name;
+  std::string version;
+  std::string platform;
+  std::string os;
+  std::string target;  // plain name, also when the file has the dict form
+  std::string compiler_name;     // v4: node key; v5: the c/cxx/fortran dependency
+  std::string compiler_version;  // v5: filled by resolve_compilers()
+  std::string compiler_hash;     // v5 only: the compiler node to look up
+  std::string hash;
+  std::string namespace_;
+  bool external = false;
+  std::vector<DependencyEdge> dependencies;
+
+  std::string arch() const { return platform + "-" + os + "-" + target; }
+  // "gcc@12.2.0", or "" without a compiler.
+  std::string compiler() const;
+  // name@version%compiler arch=... /hash7, like `spack find -l` shows a node.
+  std::string display() const;
+};
+
+// Splits "gcc@=12.2.0" / "gcc@12.2.0" (annotations.compiler of nodes
+// converted from spec files older than v5) into name and version.
+void set_compiler_from_annotation(SpecNode& node, std::string_view annotation);
+
+// Reads one node dict; `where` names the object for error messages.
+SpecNode parse_node(const Json& node, const std::string& where);
+
+// A spec file ({"spec": {"_meta", "nodes"}} plus layout keys): all nodes,
+// root first, compilers resolved.
+struct SpecFile {
+  int spec_version = 0;
+  std::vector<SpecNode> nodes;
+  const SpecNode& root() const { return nodes.front(); }
+};
+SpecFile parse_spec_file(const Json& doc, const std::string& where);
+
+// v5 nodes name their compiler as a dependency: look its version up among
+// `nodes` (by hash) and fill compiler_version.
+void resolve_compilers(std::vector<SpecNode>& nodes);
+void resolve_compilers(std::vector<SpecNode*>& nodes,
+                       const std::unordered_map<std::string, const SpecNode*>& by_hash);
+
+}  // namespace spackext::buildcache

@@ -1,0 +1,47 @@
+// `buildcache sync SRC DST`: copies what DST lacks or has differently, any
+// backend to any backend, streaming each object (never buffered whole) and
+// checking its sha256 at the destination after the copy.
+//
+// Order makes every state in between valid: content (blobs, tarballs) first,
+// then the metadata that points at it (manifests, spec files, OCI manifests),
+// then the index, rebuilt from what DST then holds. Every object is published
+// atomically by its store, and objects already present and identical are
+// skipped, so re-running after a crash (or kill -9) resumes where it stopped.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <spackext/bus.hpp>
+#include <spackext/services/mirror.hpp>
+
+#include "buildcache/catalog.hpp"
+#include "buildcache/query.hpp"
+
+namespace spackext::buildcache {
+
+struct SyncOptions {
+  SpecQuery only;          // entries to copy (empty = all)
+  unsigned jobs = 8;
+  bool dry_run = false;
+  bool update_index = true;
+  Bus* bus = nullptr;      // mirror.object.copied / .skipped events, progress
+};
+
+struct SyncReport {
+  std::size_t specs = 0;
+  std::size_t copied = 0, skipped = 0;
+  std::uint64_t bytes_copied = 0;
+  std::vector<std::string> planned;  // keys that needed copying (dry run: would be copied)
+  std::vector<std::string> indexes;  // index keys published at DST
+};
+
+SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& options);
+
+// Streams one object from `src` to `dst`, hashing on the way; then reads it
+// back from `dst` and compares. Returns the sha256. Throws Error naming the
+// key and both mirrors on any mismatch.
+std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object,
+                        const std::string& content_type = {});
+
+}  // namespace spackext::buildcache

@@ -1,0 +1,397 @@
+#include "buildcache/catalog.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+
+#include <spackext/errors.hpp>
+
+#include "buildcache/clearsign.hpp"
+#include "buildcache/digest.hpp"
+#include "buildcache/gzip.hpp"
+#include "buildcache/parallel.hpp"
+
+namespace spackext::buildcache {
+
+namespace {
+
+constexpr std::string_view kV2Dir = "build_cache/";
+constexpr std::string_view kV2Index = "build_cache/index.json";
+constexpr std::string_view kV2IndexHash = "build_cache/index.json.hash";
+constexpr std::string_view kV3SpecManifests = "v3/manifests/spec/";
+constexpr std::string_view kV3KeyManifests = "v3/manifests/key/";
+constexpr std::string_view kV3IndexManifest = "v3/manifests/index/index.manifest.json";
+constexpr std::string_view kOciTags = "tags/list";
+constexpr std::string_view kOciIndexTag = "index.spack";
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+Json parse_json(const std::string& text, const std::string& where) {
+  try {
+    return Json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("malformed JSON: ") + e.what());
+  }
+}
+
+// One record of a v3 manifest.
+struct ManifestRecord {
+  std::string media_type;
+  std::string compression;
+  std::string checksum;
+  std::uint64_t length = 0;
+};
+
+std::vector<ManifestRecord> parse_manifest(const std::string& text, const std::string& where) {
+  auto doc = parse_json(json_payload(text), where);
+  if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_array())
+    throw InputError(where, "manifest has no 'data' list");
+  std::vector<ManifestRecord> out;
+  for (const auto& r : doc["data"]) {
+    for (const char* k : {"contentLength", "mediaType", "compression", "checksumAlgorithm", "checksum"})
+      if (!r.contains(k)) throw InputError(where, std::string("manifest record lacks '") + k + "'");
+    if (r["checksumAlgorithm"] != "sha256")
+      throw InputError(where, "unsupported checksum algorithm " + r["checksumAlgorithm"].dump());
+    ManifestRecord m;
+    m.media_type = r["mediaType"].get<std::string>();
+    m.compression = r["compression"].get<std::string>();
+    m.checksum = r["checksum"].get<std::string>();
+    m.length = r["contentLength"].get<std::uint64_t>();
+    if (!is_sha256_hex(m.checksum)) throw InputError(where, "checksum is not a sha256 hex digest");
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+BlobRef v3_ref(const ManifestRecord& r, std::string role) {
+  return BlobRef{v3_blob_key(r.checksum), r.checksum, r.length, std::move(role)};
+}
+
+std::string digest_hex(const Json& descriptor, const std::string& where) {
+  auto d = descriptor.value("digest", "");
+  if (!starts_with(d, "sha256:") || !is_sha256_hex(d.substr(7)))
+    throw InputError(where, "descriptor digest '" + d + "' is not sha256:<hex>");
+  return d.substr(7);
+}
+
+BlobRef oci_ref(const Json& descriptor, std::string role, const std::string& where) {
+  auto hex = digest_hex(descriptor, where);
+  BlobRef r{oci_blob_key(hex), hex, std::nullopt, std::move(role)};
+  if (descriptor.contains("size")) r.size = descriptor["size"].get<std::uint64_t>();
+  return r;
+}
+
+class Scanner {
+ public:
+  Scanner(MirrorStore& store, const ScanOptions& options, Catalog& out)
+      : store_(store), options_(options), cat_(out) {}
+
+  void run() {
+    cat_.mirror = store_.url();
+    store_.list("", [&](const ObjectInfo& o) { cat_.objects.emplace(o.key, o); });
+    if (cat_.objects.count(std::string(kOciTags))) scan_oci();
+    scan_v3();
+    scan_v2();
+    std::stable_sort(cat_.entries.begin(), cat_.entries.end(), [](const auto& a, const auto& b) {
+      auto rank = [](Layout l) { return l == Layout::v3 ? 0 : l == Layout::v2 ? 1 : 2; };
+      if (rank(a.layout) != rank(b.layout)) return rank(a.layout) < rank(b.layout);
+      return std::tie(a.spec.name, a.spec.version, a.spec.hash) < std::tie(b.spec.name, b.spec.version, b.spec.hash);
+    });
+  }
+
+ private:
+  std::string where(std::string_view key) const { return cat_.mirror + ": " + std::string(key); }
+
+  void problem(std::string object, std::string message) {
+    std::lock_guard lock(mutex_);
+    cat_.problems.push_back({std::move(object), std::move(message)});
+  }
+
+  std::optional<std::chrono::system_clock::time_point> mtime(const std::string& key) const {
+    auto it = cat_.objects.find(key);
+    return it == cat_.objects.end() ? std::nullopt : it->second.modified;
+  }
+
+  // Runs `read(key)` on each key in parallel, turning errors into problems.
+  template <class Fn>
+  void each(const std::vector<std::string>& keys, Fn&& read) {
+    parallel_for(keys.size(), options_.jobs, [&](std::size_t i) {
+      try {
+        read(keys[i]);
+      } catch (const std::exception& e) {
+        problem(keys[i], e.what());
+      }
+    });
+  }
+
+  void add_entry(CacheEntry e) {
+    std::lock_guard lock(mutex_);
+    if (e.signed_) cat_.signed_metadata.push_back(e.metadata_key);
+    cat_.entries.push_back(std::move(e));
+  }
+
+  void scan_v3() {
+    std::vector<std::string> manifests, keys;
+    for (const auto& [key, info] : cat_.objects) {
+      if (starts_with(key, kV3SpecManifests) && ends_with(key, ".spec.manifest.json")) manifests.push_back(key);
+      if (starts_with(key, kV3KeyManifests) && ends_with(key, ".manifest.json")) keys.push_back(key);
+    }
+    bool has_layout = cat_.objects.count("v3/layout.json") > 0;
+    if (manifests.empty() && keys.empty() && !has_layout && !cat_.objects.count(std::string(kV3IndexManifest)))
+      return;
+    cat_.layouts.insert(Layout::v3);
+    if (!has_layout) problem("v3/layout.json", "missing (Spack expects it in a layout v3 mirror)");
+    each(manifests, [&](const std::string& key) {
+      auto text = read_object(store_, key);
+      auto records = parse_manifest(text, where(key));
+      CacheEntry e;
+      e.layout = Layout::v3;
+      e.metadata_key = key;
+      e.signed_ = is_clearsigned(text);
+      e.modified = mtime(key);
+      const ManifestRecord* tarball = nullptr;
+      const ManifestRecord* spec = nullptr;
+      for (const auto& r : records) {
+        if (starts_with(r.media_type, "application/vnd.spack.install.")) tarball = &r;
+        if (starts_with(r.media_type, "application/vnd.spack.spec.")) spec = &r;
+      }
+      if (!tarball || !spec) throw InputError(where(key), "spec manifest lacks a tarball or spec record");
+      e.tarball = v3_ref(*tarball, "tarball");
+      e.spec_blob = v3_ref(*spec, "spec");
+      auto blob = read_object(store_, e.spec_blob->key);
+      auto json_text = spec->compression == "gzip" ? gunzip(blob, where(e.spec_blob->key)) : blob;
+      e.spec_file = parse_json(json_text, where(e.spec_blob->key));
+      e.spec = parse_spec_file(e.spec_file, where(e.spec_blob->key)).root();
+      add_entry(std::move(e));
+    });
+    each(keys, [&](const std::string& key) {
+      auto text = read_object(store_, key);
+      auto records = parse_manifest(text, where(key));
+      std::lock_guard lock(mutex_);
+      if (is_clearsigned(text)) cat_.signed_metadata.push_back(key);
+      for (const auto& r : records) {
+        cat_.other_blobs.push_back(v3_ref(r, "key"));
+        if (r.media_type == "application/pgp-keys") cat_.public_keys.push_back(v3_blob_key(r.checksum));
+      }
+    });
+    if (cat_.objects.count(std::string(kV3IndexManifest))) {
+      IndexState st;
+      st.layout = Layout::v3;
+      st.key = kV3IndexManifest;
+      try {
+        auto records = parse_manifest(read_object(store_, st.key), where(st.key));
+        if (records.empty()) throw InputError(where(st.key), "index manifest has no record");
+        st.blob = v3_ref(records.front(), "index");
+        cat_.other_blobs.push_back(*st.blob);
+        auto text = read_object(store_, st.blob->key);
+        st.actual_sha256 = sha256_hex(text);
+        st.index = parse_index(text, where(st.blob->key));
+      } catch (const std::exception& e) {
+        st.error = e.what();
+      }
+      cat_.indexes.push_back(std::move(st));
+    }
+  }
+
+  void scan_v2() {
+    // Spec files sit directly in build_cache/; tarballs are found by name.
+    std::unordered_map<std::string, std::string> tarballs;  // file name -> key
+    std::map<std::string, std::string> spec_files;          // stem -> key (.sig preferred)
+    for (const auto& [key, info] : cat_.objects) {
+      if (!starts_with(key, kV2Dir)) continue;
+      auto rest = std::string_view(key).substr(kV2Dir.size());
+      if (ends_with(key, ".spack")) tarballs.emplace(key.substr(key.rfind('/') + 1), key);
+      if (rest.find('/') != std::string_view::npos) continue;
+      if (ends_with(rest, ".spec.json.sig"))
+        spec_files[std::string(rest.substr(0, rest.size() - 14))] = key;
+      else if (ends_with(rest, ".spec.json"))
+        spec_files.emplace(std::string(rest.substr(0, rest.size() - 10)), key);
+    }
+    bool has_index = cat_.objects.count(std::string(kV2Index)) > 0;
+    if (spec_files.empty() && tarballs.empty() && !has_index) return;
+    cat_.layouts.insert(Layout::v2);
+    std::vector<std::pair<std::string, std::string>> items(spec_files.begin(), spec_files.end());
+    parallel_for(items.size(), options_.jobs, [&](std::size_t i) {
+      const auto& [stem, key] = items[i];
+      try {
+        auto text = read_object(store_, key);
+        CacheEntry e;
+        e.layout = Layout::v2;
+        e.metadata_key = key;
+        e.signed_ = is_clearsigned(text);
+        e.modified = mtime(key);
+        e.spec_file = parse_json(json_payload(text), where(key));
+        e.spec = parse_spec_file(e.spec_file, where(key)).root();
+        auto checksum = e.spec_file.value("binary_cache_checksum", Json::object());
+        if (checksum.value("hash_algorithm", "") != "sha256")
+          throw InputError(where(key), "no sha256 'binary_cache_checksum'");
+        e.tarball.sha256 = checksum.value("hash", "");
+        e.tarball.role = "tarball";
+        auto t = tarballs.find(stem + ".spack");
+        // A missing tarball gets the path Spack would use, so it is reported by name.
+        e.tarball.key = t != tarballs.end()
+                            ? t->second
+                            : std::string(kV2Dir) + e.spec.arch() + "/" +
+                                  (e.spec.compiler_name.empty() ? "none-none"
+                                                                : e.spec.compiler_name + "-" + e.spec.compiler_version) +
+                                  "/" + e.spec.name + "-" + e.spec.version + "/" + stem + ".spack";
+        add_entry(std::move(e));
+      } catch (const std::exception& ex) {
+        problem(key, ex.what());
+      }
+    });
+    for (const auto& [key, info] : cat_.objects)
+      if (starts_with(key, "build_cache/_pgp/") && ends_with(key, ".pub")) cat_.public_keys.push_back(key);
+    if (has_index) {
+      IndexState st;
+      st.layout = Layout::v2;
+      st.key = kV2Index;
+      try {
+        auto text = read_object(store_, st.key);
+        BlobRef ref{st.key, {}, std::nullopt, "index"};
+        if (cat_.objects.count(std::string(kV2IndexHash))) {
+          auto hash = read_object(store_, kV2IndexHash).substr(0, 64);
+          if (!is_sha256_hex(hash)) throw InputError(where(kV2IndexHash), "not a sha256 hex digest");
+          ref.sha256 = hash;
+        }
+        st.blob = ref;
+        st.actual_sha256 = sha256_hex(text);
+        st.index = parse_index(text, where(st.key));
+      } catch (const std::exception& e) {
+        st.error = e.what();
+      }
+      cat_.indexes.push_back(std::move(st));
+    }
+  }
+
+  void scan_oci() {
+    cat_.layouts.insert(Layout::oci);
+    auto tags_doc = parse_json(read_object(store_, kOciTags), where(kOciTags));
+    std::vector<std::string> tags;
+    for (const auto& t : tags_doc.value("tags", Json::array())) tags.push_back(t.get<std::string>());
+    each(tags, [&](const std::string& tag) {
+      const auto key = "manifests/" + tag;
+      auto manifest = parse_json(read_object(store_, key), where(key));
+      if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array() ||
+          manifest["layers"].empty())
+        throw InputError(where(key), "image manifest lacks config or layers");
+      auto config = oci_ref(manifest["config"], "config", where(key));
+      std::vector<BlobRef> layers;
+      for (const auto& l : manifest["layers"]) layers.push_back(oci_ref(l, "layer", where(key)));
+      if (tag == kOciIndexTag) {
+        IndexState st;
+        st.layout = Layout::oci;
+        st.key = key;
+        st.blob = layers.front();
+        st.blob->role = "index";
+        try {
+          auto text = read_object(store_, st.blob->key);
+          st.actual_sha256 = sha256_hex(text);
+          st.index = parse_index(text, where(st.blob->key));
+        } catch (const std::exception& e) {
+          st.error = e.what();
+        }
+        std::lock_guard lock(mutex_);
+        cat_.other_blobs.push_back(config);
+        cat_.other_blobs.push_back(*st.blob);
+        cat_.indexes.push_back(std::move(st));
+        return;
+      }
+      auto config_doc = parse_json(read_object(store_, config.key), where(config.key));
+      if (!config_doc.contains("spec")) {  // not a Spack image: keep its blobs referenced
+        std::lock_guard lock(mutex_);
+        cat_.other_blobs.push_back(config);
+        for (auto& l : layers) cat_.other_blobs.push_back(l);
+        return;
+      }
+      CacheEntry e;
+      e.layout = Layout::oci;
+      e.metadata_key = key;
+      e.modified = mtime(key);
+      e.spec_file = config_doc;
+      e.spec = parse_spec_file(config_doc, where(config.key)).root();
+      e.tarball = layers.back();
+      e.tarball.role = "tarball";
+      auto declared = config_doc.value("binary_cache_checksum", Json::object()).value("hash", "");
+      if (!declared.empty() && declared != e.tarball.sha256)
+        problem(config.key, "binary_cache_checksum " + declared + " differs from the last layer " + e.tarball.sha256);
+      e.spec_blob = config;
+      {
+        // Dependency layers belong to other entries; keep them referenced.
+        std::lock_guard lock(mutex_);
+        for (std::size_t i = 0; i + 1 < layers.size(); ++i) cat_.other_blobs.push_back(layers[i]);
+      }
+      add_entry(std::move(e));
+    });
+  }
+
+  MirrorStore& store_;
+  const ScanOptions& options_;
+  Catalog& cat_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+std::string to_string(Layout l) {
+  switch (l) {
+    case Layout::v2: return "v2";
+    case Layout::v3: return "v3";
+    case Layout::oci: return "oci";
+  }
+  return "?";
+}
+
+std::string v3_blob_key(const std::string& sha256) { return "blobs/sha256/" + sha256.substr(0, 2) + "/" + sha256; }
+std::string oci_blob_key(const std::string& sha256) { return "blobs/sha256/" + sha256; }
+
+std::string oci_tag(const SpecNode& spec) {
+  std::string tag = spec.name + "-" + spec.version + "-" + spec.hash + ".spack";
+  for (auto& c : tag)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) c = '_';
+  if (tag.size() > 128) tag = tag.substr(0, 64) + tag.substr(tag.size() - 64);
+  return tag;
+}
+
+std::string read_object(MirrorStore& store, std::string_view key) {
+  std::string out;
+  store.get(key, [&](const char* d, std::size_t n) {
+    out.append(d, n);
+    return true;
+  });
+  return out;
+}
+
+std::vector<const CacheEntry*> Catalog::unique_entries() const {
+  std::vector<const CacheEntry*> out;
+  std::set<std::string> seen;
+  for (const auto& e : entries)  // already sorted: v3 first
+    if (seen.insert(e.spec.hash).second) out.push_back(&e);
+  return out;
+}
+
+std::set<std::string> Catalog::referenced_keys() const {
+  std::set<std::string> keys;
+  for (const auto& e : entries) {
+    keys.insert(e.metadata_key);
+    keys.insert(e.tarball.key);
+    if (e.spec_blob) keys.insert(e.spec_blob->key);
+  }
+  for (const auto& b : other_blobs) keys.insert(b.key);
+  for (const auto& i : indexes) {
+    keys.insert(i.key);
+    if (i.blob) keys.insert(i.blob->key);
+  }
+  return keys;
+}
+
+Catalog scan_mirror(MirrorStore& store, const ScanOptions& options) {
+  Catalog cat;
+  Scanner(store, options, cat).run();
+  return cat;
+}
+
+}  // namespace spackext::buildcache

@@ -1,0 +1,544 @@
+#include "buildcache/command.hpp"
+
+#include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <spackext/errors.hpp>
+
+#include "buildcache/catalog.hpp"
+#include "buildcache/gpg.hpp"
+#include "buildcache/index_store.hpp"
+#include "buildcache/mirror_access.hpp"
+#include "buildcache/mirror_config.hpp"
+#include "buildcache/parallel.hpp"
+#include "buildcache/prune.hpp"
+#include "buildcache/query.hpp"
+#include "buildcache/stats.hpp"
+#include "buildcache/sync.hpp"
+#include "buildcache/verify.hpp"
+
+namespace spackext::buildcache {
+
+namespace po = boost::program_options;
+
+namespace {
+
+const char* kUsage =
+    "usage: spack-ext buildcache <subcommand> [options]\n"
+    "  add-mirror NAME URL [--fetch-only] [--signed|--unsigned] [--autopush] [--type binary|source]\n"
+    "             [--endpoint-url U] [--profile P] [--s3-access-key-id ID | --s3-access-key-id-variable V]\n"
+    "             [--s3-access-key-secret-variable V] [--s3-access-token-variable V]\n"
+    "             [--oci-username U | --oci-username-variable V] [--oci-password-variable V]\n"
+    "  add-mirror --from-spack FILE [--replace]     import a Spack mirrors.yaml\n"
+    "  list-mirrors [--to-spack]                   (--to-spack prints a Spack mirrors.yaml)\n"
+    "  remove-mirror NAME\n"
+    "  list NAME|URL [QUERY...] [--scan]           query: name@ver %compiler@ver arch=... /hash\n"
+    "  stats NAME|URL\n"
+    "  verify NAME|URL [--keyring DIR] [--jobs N] [--no-signatures]\n"
+    "  update-index NAME|URL\n"
+    "  sync SRC DST [--only QUERY] [--jobs N] [--dry-run]\n"
+    "  prune NAME|URL [--keep-lock spack.lock ...] [--older-than DAYS] [--orphans] [--dry-run]\n"
+    "  keys list [--secret] | import FILE... | import --from-mirror NAME | export FPR [-o FILE]\n"
+    "       | trust FILE...                       [--keyring DIR]\n";
+
+struct Parsed {
+  po::variables_map vm;
+  std::vector<std::string> positional;
+};
+
+Parsed parse(const std::vector<std::string>& args, const po::options_description& options,
+             const std::string& sub) {
+  Parsed p;
+  po::options_description all;
+  all.add(options).add_options()("positional", po::value<std::vector<std::string>>(&p.positional));
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), p.vm);
+    po::notify(p.vm);
+  } catch (const po::error& e) {
+    throw UsageError("buildcache " + sub + ": " + e.what() + "\n" + kUsage);
+  }
+  return p;
+}
+
+std::string human_bytes(std::uint64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(u == 0 ? 0 : 1) << v << " " << units[u];
+  return s.str();
+}
+
+nlohmann::json spec_json(const SpecNode& s) {
+  return {{"name", s.name},         {"version", s.version}, {"hash", s.hash},
+          {"arch", s.arch()},       {"platform", s.platform}, {"os", s.os},
+          {"target", s.target},     {"compiler", s.compiler()}, {"namespace", s.namespace_}};
+}
+
+class Runner {
+ public:
+  Runner(HostContext& host, const CommandInvocation& inv, const BuildcacheCommand& cmd)
+      : host_(host), inv_(inv), cmd_(cmd) {}
+
+  int run() {
+    if (inv_.args.empty() || inv_.args[0] == "--help" || inv_.args[0] == "-h" || inv_.args[0] == "help") {
+      inv_.out << kUsage;
+      return inv_.args.empty() ? kExitUsage : kExitOk;
+    }
+    const auto& sub = inv_.args[0];
+    std::vector<std::string> rest(inv_.args.begin() + 1, inv_.args.end());
+    if (sub == "add-mirror") return add_mirror(rest);
+    if (sub == "list-mirrors") return list_mirrors(rest);
+    if (sub == "remove-mirror") return remove_mirror(rest);
+    if (sub == "list") return list(rest);
+    if (sub == "stats") return stats(rest);
+    if (sub == "verify") return verify(rest);
+    if (sub == "update-index") return update_index(rest);
+    if (sub == "keys") return keys(rest);
+    if (sub == "sync") return sync(rest);
+    if (sub == "prune") return prune(rest);
+    throw UsageError("buildcache: unknown subcommand '" + sub + "'\n" + kUsage);
+  }
+
+ private:
+  bool json() const { return inv_.output.json; }
+  MirrorsConfig config() const { return MirrorsConfig::load(cmd_.mirrors_file()); }
+
+  OpenedMirror open(const std::string& name_or_url, bool push = false) {
+    return open_mirror(host_.registry(), config(), name_or_url, push);
+  }
+
+  static std::string one(const Parsed& p, const std::string& sub, const char* what) {
+    if (p.positional.empty()) throw UsageError("buildcache " + sub + ": missing " + what + "\n" + kUsage);
+    return p.positional.front();
+  }
+
+  std::optional<std::filesystem::path> keyring_of(const Parsed& p) const {
+    if (p.vm.count("keyring")) return std::filesystem::path(p.vm["keyring"].as<std::string>());
+    return cmd_.default_keyring();
+  }
+
+  // --- mirrors ---------------------------------------------------------------
+  int add_mirror(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("push", po::bool_switch())("fetch-only", po::bool_switch())("signed", po::bool_switch())(
+        "unsigned", po::bool_switch())("autopush", po::bool_switch())("type", po::value<std::string>())(
+        "endpoint-url", po::value<std::string>())("profile", po::value<std::string>())(
+        "s3-access-key-id", po::value<std::string>())("s3-access-key-id-variable", po::value<std::string>())(
+        "s3-access-key-secret-variable", po::value<std::string>())(
+        "s3-access-token-variable", po::value<std::string>())("s3-profile", po::value<std::string>())(
+        "s3-endpoint-url", po::value<std::string>())("oci-username", po::value<std::string>())(
+        "oci-username-variable", po::value<std::string>())("oci-password-variable", po::value<std::string>())(
+        "from-spack", po::value<std::string>())("replace", po::bool_switch());
+    auto p = parse(args, o, "add-mirror");
+    auto cfg = config();
+    if (p.vm.count("from-spack")) {
+      auto imported = MirrorsConfig::load(p.vm["from-spack"].as<std::string>());
+      cfg.merge(imported, p.vm["replace"].as<bool>());
+      cfg.save(cmd_.mirrors_file());
+      if (json())
+        inv_.out << nlohmann::json{{"imported", imported.mirrors().size()}}.dump() << "\n";
+      else
+        inv_.out << "Imported " << imported.mirrors().size() << " mirror(s) into " << cmd_.mirrors_file().string()
+                 << "\n";
+      return kExitOk;
+    }
+    if (p.positional.size() != 2) throw UsageError("buildcache add-mirror: needs NAME and URL\n" + std::string(kUsage));
+    const auto& name = p.positional[0];
+    auto url = p.positional[1];
+    if (!url.empty() && url.front() == '/') url = "file://" + url;
+    url_scheme(url);  // validates
+    auto flag = [&](const char* k) { return p.vm[k].as<bool>(); };
+    auto str = [&](const char* k) { return p.vm.count(k) ? p.vm[k].as<std::string>() : std::string(); };
+    if (flag("push") && flag("fetch-only")) throw UsageError("buildcache add-mirror: --push and --fetch-only exclude each other");
+    if (flag("signed") && flag("unsigned")) throw UsageError("buildcache add-mirror: --signed and --unsigned exclude each other");
+    Json entry = Json::object();
+    entry[flag("fetch-only") ? "fetch" : "url"] = url;
+    Json access_pair = Json::object();
+    auto id = !str("s3-access-key-id").empty() ? str("s3-access-key-id") : str("oci-username");
+    auto id_var = !str("s3-access-key-id-variable").empty() ? str("s3-access-key-id-variable")
+                                                            : str("oci-username-variable");
+    auto secret_var = !str("s3-access-key-secret-variable").empty() ? str("s3-access-key-secret-variable")
+                                                                    : str("oci-password-variable");
+    if (!id.empty()) access_pair["id"] = id;
+    if (!id_var.empty()) access_pair["id_variable"] = id_var;
+    if (!secret_var.empty()) access_pair["secret_variable"] = secret_var;
+    if (!access_pair.empty()) entry["access_pair"] = access_pair;
+    if (!str("s3-access-token-variable").empty()) entry["access_token_variable"] = str("s3-access-token-variable");
+    auto profile = !str("profile").empty() ? str("profile") : str("s3-profile");
+    if (!profile.empty()) entry["profile"] = profile;
+    auto endpoint = !str("endpoint-url").empty() ? str("endpoint-url") : str("s3-endpoint-url");
+    if (!endpoint.empty()) entry["endpoint_url"] = endpoint;
+    if (p.vm.count("type")) {
+      auto t = str("type");
+      if (t != "binary" && t != "source") throw UsageError("buildcache add-mirror: --type is binary or source");
+      entry["binary"] = t == "binary";
+      entry["source"] = t == "source";
+    }
+    if (flag("autopush")) entry["autopush"] = true;
+    if (flag("signed")) entry["signed"] = true;
+    if (flag("unsigned")) entry["signed"] = false;
+    // A bare URL stays a bare string, as `spack mirror add` writes it.
+    if (entry.size() == 1 && entry.contains("url")) entry = url;
+    cfg.add(name, entry);
+    cfg.save(cmd_.mirrors_file());
+    if (json())
+      inv_.out << nlohmann::json{{"added", name}, {"url", redact_url(url)}}.dump() << "\n";
+    else
+      inv_.out << "Added mirror " << name << " (" << redact_url(url) << ")\n";
+    return kExitOk;
+  }
+
+  int list_mirrors(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("to-spack", po::bool_switch());
+    auto p = parse(args, o, "list-mirrors");
+    auto cfg = config();
+    if (p.vm["to-spack"].as<bool>()) {
+      inv_.out << cfg.to_yaml();
+      return kExitOk;
+    }
+    if (json()) {
+      auto arr = nlohmann::json::array();
+      for (auto it = cfg.mirrors().begin(); it != cfg.mirrors().end(); ++it) {
+        auto f = cfg.fetch(it.key());
+        auto pu = cfg.push(it.key());
+        arr.push_back({{"name", it.key()},
+                       {"fetch_url", f ? redact_url(f->url) : ""},
+                       {"push_url", pu ? nlohmann::json(redact_url(pu->url)) : nlohmann::json(nullptr)},
+                       {"signed", cfg.signed_(it.key())}});
+      }
+      inv_.out << arr.dump(2) << "\n";
+      return kExitOk;
+    }
+    for (auto it = cfg.mirrors().begin(); it != cfg.mirrors().end(); ++it) {
+      auto f = cfg.fetch(it.key());
+      auto pu = cfg.push(it.key());
+      inv_.out << it.key() << "  " << (f ? redact_url(f->url) : "-");
+      if (!pu)
+        inv_.out << " (fetch-only)";
+      else if (!f || pu->url != f->url)
+        inv_.out << " (push: " << redact_url(pu->url) << ")";
+      inv_.out << (cfg.signed_(it.key()) ? "" : " [unsigned]") << "\n";
+    }
+    return kExitOk;
+  }
+
+  int remove_mirror(const std::vector<std::string>& args) {
+    po::options_description o;
+    auto p = parse(args, o, "remove-mirror");
+    auto name = one(p, "remove-mirror", "NAME");
+    auto cfg = config();
+    cfg.remove(name);
+    cfg.save(cmd_.mirrors_file());
+    if (!json()) inv_.out << "Removed mirror " << name << "\n";
+    else inv_.out << nlohmann::json{{"removed", name}}.dump() << "\n";
+    return kExitOk;
+  }
+
+  // --- inspection ------------------------------------------------------------
+  int list(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("scan", po::bool_switch())("long,l", po::bool_switch());
+    auto p = parse(args, o, "list");
+    auto target = one(p, "list", "NAME or URL");
+    std::string query_text;
+    for (std::size_t i = 1; i < p.positional.size(); ++i) query_text += (i > 1 ? " " : "") + p.positional[i];
+    auto query = SpecQuery::parse(query_text);
+    auto m = open(target);
+    std::vector<SpecNode> specs;
+    std::string source;
+    std::optional<LoadedIndex> index;
+    if (!p.vm["scan"].as<bool>()) index = load_index(*m.store);
+    if (index) {
+      source = index->key;
+      for (auto& r : index->index.records)
+        if (r.in_buildcache && query.matches(r.spec)) specs.push_back(std::move(r.spec));
+    } else {
+      auto cat = scan_mirror(*m.store);
+      source = "scan";
+      for (const auto& pr : cat.problems) host_.logger()->warn("{}: {}", pr.object, pr.message);
+      for (const auto* e : cat.unique_entries())
+        if (query.matches(e->spec)) specs.push_back(e->spec);
+    }
+    std::sort(specs.begin(), specs.end(), [](const SpecNode& a, const SpecNode& b) {
+      return std::tie(a.name, a.version, a.hash) < std::tie(b.name, b.version, b.hash);
+    });
+    auto topic = host_.bus().topic("mirror.object.listed");
+    for (const auto& s : specs)
+      host_.bus().publish(topic, {{"mirror", redact_url(m.url)}, {"spec", s.hash}, {"name", s.name}}, "buildcache");
+    if (json()) {
+      auto arr = nlohmann::json::array();
+      for (const auto& s : specs) arr.push_back(spec_json(s));
+      inv_.out << nlohmann::json{{"mirror", redact_url(m.url)}, {"source", source}, {"specs", arr}}.dump(2) << "\n";
+      return kExitOk;
+    }
+    for (const auto& s : specs) {
+      if (p.vm["long"].as<bool>())
+        inv_.out << s.hash.substr(0, 7) << " " << s.name << "@" << s.version
+                 << (s.compiler_name.empty() ? "" : "%" + s.compiler()) << " arch=" << s.arch() << "\n";
+      else
+        inv_.out << s.display() << "\n";
+    }
+    if (!inv_.output.quiet) inv_.err << "==> " << specs.size() << " spec(s) in " << redact_url(m.url) << "\n";
+    return kExitOk;
+  }
+
+  int stats(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("jobs,j", po::value<unsigned>()->default_value(8));
+    auto p = parse(args, o, "stats");
+    auto m = open(one(p, "stats", "NAME or URL"));
+    auto cat = scan_mirror(*m.store, {p.vm["jobs"].as<unsigned>()});
+    cat.mirror = redact_url(cat.mirror);
+    auto s = compute_stats(cat);
+    if (json()) {
+      inv_.out << s.to_json().dump(2) << "\n";
+      return kExitOk;
+    }
+    auto& out = inv_.out;
+    out << "mirror:        " << s.mirror << "\n";
+    out << "specs:         " << s.spec_count;
+    for (const auto& [l, n] : s.specs_by_layout) out << "  [" << l << ": " << n << "]";
+    out << "\nobjects:       " << s.object_count << " (" << human_bytes(s.total_bytes) << ")\n";
+    out << "entry bytes:   " << human_bytes(s.entry_bytes) << "\n";
+    auto groups = [&](const char* title, const std::map<std::string, GroupStats>& g) {
+      out << title << "\n";
+      for (const auto& [k, v] : g) out << "  " << std::left << std::setw(32) << k << std::right << std::setw(6) << v.specs << "  " << human_bytes(v.bytes) << "\n";
+    };
+    groups("by package:", s.by_package);
+    groups("by arch:", s.by_arch);
+    groups("by compiler:", s.by_compiler);
+    if (s.oldest) out << "oldest:        " << s.oldest->spec << "  " << format_timestamp(s.oldest->time) << "\n";
+    if (s.newest) out << "newest:        " << s.newest->spec << "  " << format_timestamp(s.newest->time) << "\n";
+    out << "orphan blobs:  " << s.orphan_blobs.size() << "\n";
+    for (const auto& k : s.orphan_blobs) out << "  " << k << "\n";
+    out << "missing blobs: " << s.missing_blobs.size() << "\n";
+    for (const auto& k : s.missing_blobs) out << "  " << k << "\n";
+    for (const auto& i : s.indexes) {
+      out << "index " << to_string(i.layout) << ":      " << (i.current ? "current" : "NOT current") << "\n";
+      for (const auto& r : i.reasons) out << "  " << r << "\n";
+    }
+    for (const auto& pr : s.problems) out << "problem: " << pr.object << ": " << pr.message << "\n";
+    return kExitOk;
+  }
+
+  int verify(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("keyring", po::value<std::string>())("jobs,j", po::value<unsigned>()->default_value(0))(
+        "no-signatures", po::bool_switch());
+    auto p = parse(args, o, "verify");
+    auto m = open(one(p, "verify", "NAME or URL"));
+    auto cat = scan_mirror(*m.store);
+    cat.mirror = redact_url(cat.mirror);
+    VerifyOptions vo;
+    vo.jobs = p.vm["jobs"].as<unsigned>();
+    vo.check_signatures = !p.vm["no-signatures"].as<bool>();
+    vo.keyring = keyring_of(p);
+    vo.bus = &host_.bus();
+    auto report = verify_mirror(*m.store, cat, vo);
+    if (json()) {
+      auto j = report.to_json();
+      j["mirror"] = cat.mirror;
+      j["specs"] = cat.unique_entries().size();
+      inv_.out << j.dump(2) << "\n";
+    } else {
+      inv_.out << "verified " << cat.mirror << ": " << cat.unique_entries().size() << " spec(s), "
+               << report.objects_checked << " object(s), " << human_bytes(report.bytes_hashed) << " hashed, "
+               << report.signatures_checked << " signature(s)\n";
+      for (const auto& pr : report.problems) inv_.out << "FAIL " << pr.object << ": " << pr.message << "\n";
+      inv_.out << (report.ok() ? "OK\n" : std::to_string(report.problems.size()) + " problem(s)\n");
+    }
+    return report.ok() ? kExitOk : kExitFailure;
+  }
+
+  int update_index(const std::vector<std::string>& args) {
+    po::options_description o;
+    auto p = parse(args, o, "update-index");
+    auto m = open(one(p, "update-index", "NAME or URL"), /*push=*/true);
+    auto published = update_indexes(*m.store);
+    auto topic = host_.bus().topic("mirror.object.pushed");
+    auto arr = nlohmann::json::array();
+    for (const auto& pi : published) {
+      if (pi.changed)
+        host_.bus().publish(topic, {{"mirror", redact_url(m.url)}, {"key", pi.key}, {"sha256", pi.sha256}}, "buildcache");
+      arr.push_back({{"layout", to_string(pi.layout)}, {"key", pi.key}, {"sha256", pi.sha256},
+                     {"specs", pi.specs}, {"changed", pi.changed}});
+      if (!json())
+        inv_.out << "index " << to_string(pi.layout) << ": " << pi.specs << " spec(s), "
+                 << (pi.changed ? "published " : "unchanged ") << pi.key << "\n";
+    }
+    if (json()) inv_.out << nlohmann::json{{"mirror", redact_url(m.url)}, {"indexes", arr}}.dump(2) << "\n";
+    return kExitOk;
+  }
+
+  int sync(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("only", po::value<std::string>())("jobs,j", po::value<unsigned>()->default_value(8))(
+        "dry-run,n", po::bool_switch());
+    auto p = parse(args, o, "sync");
+    if (p.positional.size() != 2) throw UsageError("buildcache sync: needs SRC and DST\n" + std::string(kUsage));
+    auto src = open(p.positional[0]);
+    auto dst = open(p.positional[1], /*push=*/true);
+    SyncOptions so;
+    if (p.vm.count("only")) so.only = SpecQuery::parse(p.vm["only"].as<std::string>());
+    so.jobs = std::max(1u, p.vm["jobs"].as<unsigned>());
+    so.dry_run = p.vm["dry-run"].as<bool>();
+    so.bus = &host_.bus();
+    auto r = sync_mirrors(*src.store, *dst.store, so);
+    if (json()) {
+      inv_.out << nlohmann::json{{"source", redact_url(src.url)}, {"destination", redact_url(dst.url)},
+                                 {"specs", r.specs}, {"copied", r.copied}, {"skipped", r.skipped},
+                                 {"bytes_copied", r.bytes_copied}, {"planned", r.planned},
+                                 {"indexes", r.indexes}, {"dry_run", so.dry_run}}
+                      .dump(2)
+               << "\n";
+    } else if (so.dry_run) {
+      for (const auto& k : r.planned) inv_.out << "would copy " << k << "\n";
+      inv_.out << r.planned.size() << " object(s) to copy, " << r.skipped << " already present\n";
+    } else {
+      inv_.out << "synced " << r.specs << " spec(s): " << r.copied << " object(s) copied ("
+               << human_bytes(r.bytes_copied) << "), " << r.skipped << " already present";
+      if (!r.indexes.empty()) inv_.out << ", index published";
+      inv_.out << "\n";
+    }
+    return kExitOk;
+  }
+
+  int prune(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("keep-lock", po::value<std::vector<std::string>>()->composing())(
+        "older-than", po::value<double>())("orphans", po::bool_switch())("dry-run,n", po::bool_switch());
+    auto p = parse(args, o, "prune");
+    auto target = one(p, "prune", "NAME or URL");
+    PruneOptions po_;
+    if (p.vm.count("older-than")) {
+      auto days = p.vm["older-than"].as<double>();
+      if (days < 0) throw UsageError("buildcache prune: --older-than must not be negative");
+      po_.older_than = std::chrono::hours(static_cast<long>(days * 24));
+    }
+    po_.orphans = p.vm["orphans"].as<bool>();
+    po_.dry_run = p.vm["dry-run"].as<bool>();
+    if (!po_.older_than && !po_.orphans)
+      throw UsageError("buildcache prune: say what to prune (--older-than DAYS and/or --orphans)");
+    if (p.vm.count("keep-lock"))
+      for (const auto& f : p.vm["keep-lock"].as<std::vector<std::string>>())
+        for (auto& h : lockfile_hashes(f)) po_.keep.insert(h);
+    po_.bus = &host_.bus();
+    auto m = open(target, /*push=*/!po_.dry_run);
+    auto r = prune_mirror(*m.store, po_);
+    if (json()) {
+      inv_.out << nlohmann::json{{"mirror", redact_url(m.url)}, {"dry_run", po_.dry_run}, {"specs", r.specs},
+                                 {"objects", r.keys}, {"kept", r.kept}, {"skipped_new", r.skipped_new},
+                                 {"cascade_rounds", r.cascade_rounds}}
+                      .dump(2)
+               << "\n";
+      return kExitOk;
+    }
+    const char* verb = po_.dry_run ? "would delete " : "deleted ";
+    for (const auto& s : r.specs) inv_.out << verb << s << "\n";
+    for (const auto& k : r.kept) inv_.out << "kept (lock file) " << k << "\n";
+    for (const auto& k : r.skipped_new) inv_.out << "left (changed after the prune started) " << k << "\n";
+    inv_.out << verb << r.keys.size() << " object(s) of " << r.specs.size() << " spec(s)\n";
+    return kExitOk;
+  }
+
+  // --- keys --------------------------------------------------------------------
+  int keys(const std::vector<std::string>& args) {
+    if (args.empty()) throw UsageError("buildcache keys: needs list|import|export|trust\n" + std::string(kUsage));
+    const auto action = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    po::options_description o;
+    o.add_options()("keyring", po::value<std::string>())("secret", po::bool_switch())(
+        "from-mirror", po::value<std::string>())("output,o", po::value<std::string>());
+    auto p = parse(rest, o, "keys " + action);
+    Keyring keyring(keyring_of(p));
+    if (action == "list") {
+      auto keys = keyring.list(p.vm["secret"].as<bool>());
+      if (json()) {
+        auto arr = nlohmann::json::array();
+        for (const auto& k : keys)
+          arr.push_back({{"fingerprint", k.fingerprint}, {"uid", k.uid}, {"secret", k.secret}, {"can_sign", k.can_sign}});
+        inv_.out << arr.dump(2) << "\n";
+      } else {
+        for (const auto& k : keys) inv_.out << k.fingerprint << "  " << k.uid << (k.secret ? "  [secret]" : "") << "\n";
+      }
+      return kExitOk;
+    }
+    if (action == "import" || action == "trust") {
+      std::vector<std::string> armored;
+      if (p.vm.count("from-mirror")) {
+        auto m = open(p.vm["from-mirror"].as<std::string>());
+        auto cat = scan_mirror(*m.store);
+        for (const auto& k : cat.public_keys) armored.push_back(read_object(*m.store, k));
+        if (armored.empty()) throw Error(redact_url(m.url) + " publishes no public keys");
+      }
+      for (const auto& f : p.positional) {
+        std::ifstream in(f, std::ios::binary);
+        if (!in) throw InputError(f, "cannot read key file");
+        armored.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      if (armored.empty()) throw UsageError("buildcache keys " + action + ": needs key files or --from-mirror");
+      std::vector<std::string> fprs;
+      for (const auto& a : armored)
+        for (auto& f : keyring.import_keys(a)) fprs.push_back(f);
+      if (action == "trust")
+        for (const auto& f : fprs) keyring.set_ultimate_trust(f);
+      if (json())
+        inv_.out << nlohmann::json{{action == "trust" ? "trusted" : "imported", fprs}}.dump() << "\n";
+      else
+        for (const auto& f : fprs) inv_.out << (action == "trust" ? "trusted " : "imported ") << f << "\n";
+      return kExitOk;
+    }
+    if (action == "export") {
+      auto fpr = one(p, "keys export", "FINGERPRINT");
+      auto text = keyring.export_public(fpr);
+      if (p.vm.count("output")) {
+        std::filesystem::path out = p.vm["output"].as<std::string>();
+        auto tmp = out;
+        tmp += ".tmp";
+        {
+          std::ofstream f(tmp, std::ios::binary);
+          f << text;
+          if (!f) throw Error("cannot write " + tmp.string());
+        }
+        std::filesystem::rename(tmp, out);
+      } else {
+        inv_.out << text;
+      }
+      return kExitOk;
+    }
+    throw UsageError("buildcache keys: unknown action '" + action + "' (list|import|export|trust)");
+  }
+
+  HostContext& host_;
+  const CommandInvocation& inv_;
+  const BuildcacheCommand& cmd_;
+};
+
+}  // namespace
+
+std::filesystem::path BuildcacheCommand::mirrors_file() const { return host_.paths().config_dir / "mirrors.yaml"; }
+
+std::filesystem::path BuildcacheCommand::default_keyring() const {
+  return buildcache::default_keyring(host_.paths().config_dir / "gpg");
+}
+
+int BuildcacheCommand::run(const CommandInvocation& invocation) {
+  return Runner(host_, invocation, *this).run();
+}
+
+}  // namespace spackext::buildcache

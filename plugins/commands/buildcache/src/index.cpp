@@ -1,0 +1,197 @@
+#include "buildcache/index.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include <simdjson.h>
+
+#include <spackext/errors.hpp>
+
+#include "buildcache/spack_json.hpp"
+
+namespace spackext::buildcache {
+
+namespace {
+
+namespace sj = simdjson;
+
+std::string str(sj::dom::element e) {
+  std::string_view v;
+  if (e.get_string().get(v) == sj::SUCCESS) return std::string(v);
+  return {};
+}
+
+std::string field(sj::dom::object o, std::string_view key) {
+  sj::dom::element e;
+  if (o.at_key(key).get(e) != sj::SUCCESS) return {};
+  return str(e);
+}
+
+std::vector<std::string> string_list(sj::dom::object o, std::string_view key) {
+  std::vector<std::string> out;
+  sj::dom::array a;
+  if (o.at_key(key).get_array().get(a) != sj::SUCCESS) return out;
+  for (auto e : a) out.push_back(str(e));
+  return out;
+}
+
+SpecNode node_from(sj::dom::object spec, const std::string& where) {
+  SpecNode n;
+  n.name = field(spec, "name");
+  n.hash = field(spec, "hash");
+  if (n.name.empty() || n.hash.empty()) throw InputError(where, "index record lacks 'name' or 'hash'");
+  sj::dom::element version;
+  if (spec.at_key("version").get(version) == sj::SUCCESS)
+    n.version = version.is_string() ? str(version) : sj::to_string(version);
+  n.namespace_ = field(spec, "namespace");
+  sj::dom::element ext;
+  n.external = spec.at_key("external").get(ext) == sj::SUCCESS;
+  sj::dom::object arch;
+  if (spec.at_key("arch").get_object().get(arch) == sj::SUCCESS) {
+    n.platform = field(arch, "platform");
+    n.os = field(arch, "platform_os");
+    sj::dom::element target;
+    if (arch.at_key("target").get(target) == sj::SUCCESS) {
+      if (target.is_string())
+        n.target = str(target);
+      else if (target.is_object())
+        n.target = field(target.get_object().value_unsafe(), "name");
+    }
+  }
+  sj::dom::object compiler;
+  if (spec.at_key("compiler").get_object().get(compiler) == sj::SUCCESS) {
+    n.compiler_name = field(compiler, "name");
+    n.compiler_version = field(compiler, "version");
+  }
+  sj::dom::array deps;
+  if (spec.at_key("dependencies").get_array().get(deps) == sj::SUCCESS) {
+    for (auto d : deps) {
+      sj::dom::object dobj;
+      if (d.get_object().get(dobj) != sj::SUCCESS) continue;
+      DependencyEdge e;
+      e.name = field(dobj, "name");
+      e.hash = field(dobj, "hash");
+      sj::dom::object params;
+      if (dobj.at_key("parameters").get_object().get(params) == sj::SUCCESS) {
+        e.deptypes = string_list(params, "deptypes");
+        e.virtuals = string_list(params, "virtuals");
+      }
+      if (n.compiler_name.empty())
+        for (const auto& v : e.virtuals)
+          if (v == "c" || v == "cxx" || v == "fortran") {
+            n.compiler_name = e.name;
+            n.compiler_hash = e.hash;
+            break;
+          }
+      n.dependencies.push_back(std::move(e));
+    }
+  }
+  sj::dom::object annotations;
+  if (spec.at_key("annotations").get_object().get(annotations) == sj::SUCCESS)
+    set_compiler_from_annotation(n, field(annotations, "compiler"));
+  return n;
+}
+
+}  // namespace
+
+std::size_t BuildcacheIndex::in_buildcache_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(), [](const auto& r) { return r.in_buildcache; }));
+}
+
+BuildcacheIndex parse_index(std::string_view text, const std::string& where) {
+  sj::dom::parser parser;
+  sj::padded_string padded(text);
+  sj::dom::element doc;
+  if (auto err = parser.parse(padded).get(doc); err)
+    throw InputError(where, std::string("malformed index JSON: ") + sj::error_message(err));
+  sj::dom::object db;
+  if (doc.at_key("database").get_object().get(db) != sj::SUCCESS)
+    throw InputError(where, "index has no 'database' object");
+  BuildcacheIndex index;
+  sj::dom::element version;
+  if (db.at_key("version").get(version) == sj::SUCCESS)
+    index.db_version = version.is_string() ? str(version) : sj::to_string(version);
+  sj::dom::object installs;
+  if (db.at_key("installs").get_object().get(installs) != sj::SUCCESS)
+    throw InputError(where, "index has no 'database.installs' object");
+  index.records.reserve(installs.size());
+  for (auto [key, value] : installs) {
+    sj::dom::object rec;
+    sj::dom::object spec;
+    if (value.get_object().get(rec) != sj::SUCCESS || rec.at_key("spec").get_object().get(spec) != sj::SUCCESS)
+      throw InputError(where, "index record '" + std::string(key) + "' has no 'spec' object");
+    IndexRecord r;
+    r.spec = node_from(spec, where);
+    int64_t rc = 0;
+    if (rec.at_key("ref_count").get_int64().get(rc) == sj::SUCCESS) r.ref_count = static_cast<int>(rc);
+    bool ib = false;
+    if (rec.at_key("in_buildcache").get_bool().get(ib) == sj::SUCCESS) r.in_buildcache = ib;
+    index.records.push_back(std::move(r));
+  }
+  std::unordered_map<std::string, const SpecNode*> by_hash;
+  std::vector<SpecNode*> nodes;
+  by_hash.reserve(index.records.size());
+  for (auto& r : index.records) {
+    by_hash.emplace(r.spec.hash, &r.spec);
+    nodes.push_back(&r.spec);
+  }
+  resolve_compilers(nodes, by_hash);
+  return index;
+}
+
+void IndexBuilder::add_spec_file(const Json& spec_file, const std::string& where) {
+  parse_spec_file(spec_file, where);  // validates the shape
+  const auto& nodes = spec_file["spec"]["nodes"];
+  std::unordered_map<std::string, const Json*> by_hash;
+  for (const auto& n : nodes) by_hash.emplace(n["hash"].get<std::string>(), &n);
+  const auto root = nodes.front()["hash"].get<std::string>();
+  std::vector<std::string> stack;
+  visit(root, by_hash, stack);
+  in_buildcache_[root] = true;
+}
+
+// Post-order over dependency edges (sorted by name in the file), so every
+// node follows its dependencies, as in Spack's database.
+void IndexBuilder::visit(const std::string& hash,
+                         const std::unordered_map<std::string, const Json*>& nodes,
+                         std::vector<std::string>& stack) {
+  if (nodes_.count(hash) || std::find(stack.begin(), stack.end(), hash) != stack.end()) return;
+  auto it = nodes.find(hash);
+  if (it == nodes.end()) return;  // dependency not in this file: nothing to record
+  stack.push_back(hash);
+  if (auto deps = it->second->find("dependencies"); deps != it->second->end())
+    for (const auto& d : *deps) visit(d["hash"].get<std::string>(), nodes, stack);
+  stack.pop_back();
+  nodes_.emplace(hash, *it->second);
+  order_.push_back(hash);
+}
+
+std::string IndexBuilder::json_text() const {
+  std::unordered_map<std::string, int> refs;
+  for (const auto& h : order_) {
+    const auto& node = nodes_.at(h);
+    if (auto deps = node.find("dependencies"); deps != node.end()) {
+      std::unordered_set<std::string> seen;
+      for (const auto& d : *deps) {
+        auto dh = d["hash"].get<std::string>();
+        if (nodes_.count(dh) && seen.insert(dh).second) ++refs[dh];
+      }
+    }
+  }
+  Json installs = Json::object();
+  for (const auto& h : order_) {
+    Json rec = Json::object();
+    rec["spec"] = nodes_.at(h);
+    rec["ref_count"] = refs[h];
+    auto ib = in_buildcache_.find(h);
+    rec["in_buildcache"] = ib != in_buildcache_.end() && ib->second;
+    installs[h] = std::move(rec);
+  }
+  Json db = Json::object();
+  db["database"]["version"] = db_version_;
+  db["database"]["installs"] = std::move(installs);
+  return dump_compact(db);
+}
+
+}  // namespace spackext::buildcache

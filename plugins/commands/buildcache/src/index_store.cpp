@@ -1,0 +1,176 @@
+#include "buildcache/index_store.hpp"
+
+#include <cstring>
+
+#include <spackext/errors.hpp>
+
+#include "buildcache/clearsign.hpp"
+#include "buildcache/digest.hpp"
+#include "buildcache/spack_json.hpp"
+
+namespace spackext::buildcache {
+
+namespace {
+
+constexpr const char* kV3IndexManifest = "v3/manifests/index/index.manifest.json";
+constexpr const char* kV2Index = "build_cache/index.json";
+constexpr const char* kV2IndexHash = "build_cache/index.json.hash";
+constexpr const char* kOciIndexManifest = "manifests/index.spack";
+constexpr const char* kEmptyConfig = "{}";
+
+ByteSource source_of(const std::string& data) {
+  auto pos = std::make_shared<std::size_t>(0);
+  return [&data, pos](char* buf, std::size_t cap) {
+    std::size_t n = std::min(cap, data.size() - *pos);
+    std::memcpy(buf, data.data() + *pos, n);
+    *pos += n;
+    return n;
+  };
+}
+
+void put_text(MirrorStore& store, const std::string& key, const std::string& data, PutOptions options = {}) {
+  store.put(key, data.size(), source_of(data), options);
+}
+
+// Content-addressed blobs are immutable: write only if absent.
+void put_blob(MirrorStore& store, const std::string& key, const std::string& data, const std::string& type) {
+  if (auto st = store.stat(key); st && st->size == data.size()) return;
+  PutOptions o;
+  o.content_type = type;
+  put_text(store, key, data, o);
+}
+
+class PreconditionFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Publishes `key` only if its version is still `etag` (or it is still absent).
+void put_guarded(MirrorStore& store, const std::string& key, const std::string& data,
+                 const std::optional<ObjectInfo>& before, const std::string& type) {
+  PutOptions o;
+  o.content_type = type;
+  if (before)
+    o.if_match = before->etag;
+  else
+    o.if_none_match = true;
+  try {
+    put_text(store, key, data, o);
+  } catch (const Error& e) {
+    if (std::string(e.what()).find("precondition") != std::string::npos) throw PreconditionFailed(e.what());
+    throw;
+  }
+}
+
+std::string db_version_for(const Catalog& cat, Layout layout) {
+  for (const auto& i : cat.indexes)
+    if (i.layout == layout && i.index && !i.index->db_version.empty()) return i.index->db_version;
+  return layout == Layout::v2 ? "7" : "8";
+}
+
+}  // namespace
+
+std::optional<LoadedIndex> load_index(MirrorStore& store) {
+  const auto where = [&](const std::string& k) { return store.url() + ": " + k; };
+  if (store.stat(kV3IndexManifest)) {
+    auto manifest = Json::parse(json_payload(read_object(store, kV3IndexManifest)), nullptr, false);
+    if (manifest.is_discarded() || !manifest.contains("data") || manifest["data"].empty())
+      throw InputError(where(kV3IndexManifest), "malformed index manifest");
+    auto sha = manifest["data"][0].value("checksum", "");
+    if (!is_sha256_hex(sha)) throw InputError(where(kV3IndexManifest), "index checksum is not sha256 hex");
+    auto key = v3_blob_key(sha);
+    return LoadedIndex{Layout::v3, key, parse_index(read_object(store, key), where(key))};
+  }
+  if (store.stat(kV2Index))
+    return LoadedIndex{Layout::v2, kV2Index, parse_index(read_object(store, kV2Index), where(kV2Index))};
+  if (store.stat(kOciIndexManifest)) {
+    auto manifest = Json::parse(read_object(store, kOciIndexManifest), nullptr, false);
+    if (manifest.is_discarded() || !manifest.contains("layers") || manifest["layers"].empty())
+      throw InputError(where(kOciIndexManifest), "malformed index manifest");
+    auto digest = manifest["layers"][0].value("digest", "");
+    if (digest.rfind("sha256:", 0) != 0) throw InputError(where(kOciIndexManifest), "layer digest is not sha256");
+    auto key = oci_blob_key(digest.substr(7));
+    return LoadedIndex{Layout::oci, key, parse_index(read_object(store, key), where(key))};
+  }
+  return std::nullopt;
+}
+
+std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions& options, int max_attempts) {
+  if (!store.pushable()) throw Error(store.url() + " is not pushable: cannot update its index");
+  for (int attempt = 1;; ++attempt) {
+    // The version of each "last-written" object before we rebuild.
+    std::map<std::string, std::optional<ObjectInfo>> before;
+    for (const char* k : {kV3IndexManifest, kV2IndexHash, kOciIndexManifest}) before[k] = store.stat(k);
+    auto cat = scan_mirror(store, options);
+    std::vector<PublishedIndex> out;
+    try {
+      for (auto layout : cat.layouts) {
+        const auto db_version = db_version_for(cat, layout);
+        IndexBuilder builder(db_version);
+        std::size_t specs = 0;
+        for (const auto& e : cat.entries)
+          if (e.layout == layout) {
+            builder.add_spec_file(e.spec_file, cat.mirror + ": " + e.metadata_key);
+            ++specs;
+          }
+        const auto text = builder.json_text();
+        const auto sha = sha256_hex(text);
+        PublishedIndex p{layout, {}, sha, specs, true};
+        std::string current_sha;
+        for (const auto& i : cat.indexes)
+          if (i.layout == layout && i.error.empty()) current_sha = i.actual_sha256;
+        if (layout == Layout::v3) {
+          p.key = kV3IndexManifest;
+          Json record = Json::object();
+          record["contentLength"] = text.size();
+          record["mediaType"] = "application/vnd.spack.db.v" + db_version + "+json";
+          record["compression"] = "none";
+          record["checksumAlgorithm"] = "sha256";
+          record["checksum"] = sha;
+          Json manifest = Json::object();
+          manifest["version"] = 3;
+          manifest["data"] = Json::array({record});
+          p.changed = current_sha != sha;
+          if (p.changed) {
+            put_blob(store, v3_blob_key(sha), text, "application/json");
+            put_guarded(store, kV3IndexManifest, dump_token_per_line(manifest), before[kV3IndexManifest],
+                        "application/json");
+          }
+        } else if (layout == Layout::v2) {
+          p.key = kV2Index;
+          p.changed = current_sha != sha || !before[kV2IndexHash];
+          if (p.changed) {
+            put_text(store, kV2Index, text);
+            put_guarded(store, kV2IndexHash, sha, before[kV2IndexHash], "text/plain");
+          }
+        } else {
+          p.key = kOciIndexManifest;
+          p.changed = current_sha != sha;
+          if (p.changed) {
+            put_blob(store, oci_blob_key(sha256_hex(kEmptyConfig)), kEmptyConfig, "application/json");
+            put_blob(store, oci_blob_key(sha), text, "application/octet-stream");
+            Json manifest = Json::object();
+            manifest["mediaType"] = "application/vnd.oci.image.manifest.v1+json";
+            manifest["schemaVersion"] = 2;
+            manifest["config"] = {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                                  {"digest", "sha256:" + sha256_hex(kEmptyConfig)},
+                                  {"size", 2}};
+            manifest["layers"] = Json::array({Json{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
+                                                   {"digest", "sha256:" + sha},
+                                                   {"size", text.size()}}});
+            put_guarded(store, kOciIndexManifest, dump_compact(manifest), before[kOciIndexManifest],
+                        "application/vnd.oci.image.manifest.v1+json");
+          }
+        }
+        out.push_back(p);
+      }
+      return out;
+    } catch (const PreconditionFailed& e) {
+      if (attempt >= max_attempts)
+        throw Error(store.url() + ": index changed by another writer " + std::to_string(attempt) +
+                    " times while rebuilding; giving up (" + e.what() + ")");
+    }
+  }
+}
+
+}  // namespace spackext::buildcache

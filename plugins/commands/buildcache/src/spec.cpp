@@ -1,0 +1,140 @@
+#include "buildcache/spec.hpp"
+
+#include <spackext/errors.hpp>
+
+namespace spackext::buildcache {
+
+namespace {
+
+const Json& require(const Json& obj, const char* key, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end()) throw InputError(where, std::string("spec node lacks the key '") + key + "'");
+  return *it;
+}
+
+std::string string_at(const Json& obj, const char* key, const std::string& where) {
+  const auto& v = require(obj, key, where);
+  if (!v.is_string()) throw InputError(where, std::string("'") + key + "' is not a string");
+  return v.get<std::string>();
+}
+
+std::vector<std::string> strings(const Json& v) {
+  std::vector<std::string> out;
+  if (v.is_array())
+    for (const auto& e : v)
+      if (e.is_string()) out.push_back(e.get<std::string>());
+  return out;
+}
+
+bool is_compiler_virtual(const std::string& v) { return v == "c" || v == "cxx" || v == "fortran"; }
+
+}  // namespace
+
+std::string SpecNode::compiler() const {
+  if (compiler_name.empty()) return {};
+  return compiler_version.empty() ? compiler_name : compiler_name + "@" + compiler_version;
+}
+
+std::string SpecNode::display() const {
+  std::string s = name + "@" + version;
+  if (!compiler_name.empty()) s += "%" + compiler();
+  s += " arch=" + arch();
+  if (!hash.empty()) s += " /" + hash.substr(0, 7);
+  return s;
+}
+
+void set_compiler_from_annotation(SpecNode& n, std::string_view a) {
+  if (!n.compiler_name.empty() || a.empty()) return;
+  auto at = a.find('@');
+  n.compiler_name = std::string(a.substr(0, at));
+  if (at != std::string_view::npos) {
+    auto v = a.substr(at + 1);
+    if (!v.empty() && v.front() == '=') v.remove_prefix(1);
+    n.compiler_version = std::string(v);
+  }
+}
+
+SpecNode parse_node(const Json& node, const std::string& where) {
+  if (!node.is_object()) throw InputError(where, "spec node is not a JSON object");
+  SpecNode n;
+  n.name = string_at(node, "name", where);
+  const auto& version = require(node, "version", where);
+  n.version = version.is_string() ? version.get<std::string>() : version.dump();
+  n.hash = string_at(node, "hash", where);
+  if (auto ns = node.find("namespace"); ns != node.end() && ns->is_string()) n.namespace_ = *ns;
+  n.external = node.contains("external");
+  const auto& arch = require(node, "arch", where);
+  if (!arch.is_object()) throw InputError(where, "'arch' is not an object");
+  n.platform = string_at(arch, "platform", where);
+  n.os = string_at(arch, "platform_os", where);
+  const auto& target = require(arch, "target", where);
+  if (target.is_string())
+    n.target = target.get<std::string>();
+  else if (target.is_object())
+    n.target = string_at(target, "name", where);
+  else
+    throw InputError(where, "'arch.target' is neither a string nor an object");
+  if (auto c = node.find("compiler"); c != node.end() && c->is_object()) {  // v4
+    n.compiler_name = c->value("name", "");
+    n.compiler_version = c->value("version", "");
+  }
+  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+    for (const auto& d : *deps) {
+      DependencyEdge e;
+      e.name = string_at(d, "name", where);
+      e.hash = string_at(d, "hash", where);
+      if (auto p = d.find("parameters"); p != d.end() && p->is_object()) {
+        if (auto t = p->find("deptypes"); t != p->end()) e.deptypes = strings(*t);
+        if (auto v = p->find("virtuals"); v != p->end()) e.virtuals = strings(*v);
+      }
+      if (n.compiler_name.empty())  // v5: the compiler is the provider of c/cxx/fortran
+        for (const auto& v : e.virtuals)
+          if (is_compiler_virtual(v)) {
+            n.compiler_name = e.name;
+            n.compiler_hash = e.hash;
+            break;
+          }
+      n.dependencies.push_back(std::move(e));
+    }
+  }
+  if (auto a = node.find("annotations"); a != node.end() && a->is_object())
+    if (auto c = a->find("compiler"); c != a->end() && c->is_string())
+      set_compiler_from_annotation(n, c->get<std::string>());
+  return n;
+}
+
+void resolve_compilers(std::vector<SpecNode*>& nodes,
+                       const std::unordered_map<std::string, const SpecNode*>& by_hash) {
+  for (auto* n : nodes) {
+    if (n->compiler_hash.empty() || !n->compiler_version.empty()) continue;
+    if (auto it = by_hash.find(n->compiler_hash); it != by_hash.end())
+      n->compiler_version = it->second->version;
+  }
+}
+
+void resolve_compilers(std::vector<SpecNode>& nodes) {
+  std::unordered_map<std::string, const SpecNode*> by_hash;
+  std::vector<SpecNode*> ptrs;
+  for (auto& n : nodes) {
+    by_hash.emplace(n.hash, &n);
+    ptrs.push_back(&n);
+  }
+  resolve_compilers(ptrs, by_hash);
+}
+
+SpecFile parse_spec_file(const Json& doc, const std::string& where) {
+  if (!doc.is_object()) throw InputError(where, "spec file is not a JSON object");
+  auto spec = doc.find("spec");
+  if (spec == doc.end() || !spec->is_object()) throw InputError(where, "spec file lacks the 'spec' object");
+  SpecFile f;
+  if (auto meta = spec->find("_meta"); meta != spec->end() && meta->is_object())
+    f.spec_version = meta->value("version", 0);
+  auto nodes = spec->find("nodes");
+  if (nodes == spec->end() || !nodes->is_array() || nodes->empty())
+    throw InputError(where, "spec file has no 'spec.nodes' list");
+  for (const auto& n : *nodes) f.nodes.push_back(parse_node(n, where));
+  resolve_compilers(f.nodes);
+  return f;
+}
+
+}  // namespace spackext::buildcache

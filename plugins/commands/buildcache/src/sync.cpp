@@ -1,0 +1,217 @@
+#include "buildcache/sync.hpp"
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <spackext/errors.hpp>
+#include <spackext/progress.hpp>
+
+#include "buildcache/digest.hpp"
+#include "buildcache/index_store.hpp"
+#include "buildcache/parallel.hpp"
+#include "buildcache/verify.hpp"
+
+namespace spackext::buildcache {
+
+namespace {
+
+// A bounded single-producer/single-consumer byte pipe: src.get() pushes into
+// it from one thread while dst.put() pulls from it in another.
+class Pipe {
+ public:
+  explicit Pipe(std::size_t max_chunks = 8) : max_(max_chunks) {}
+  bool push(const char* d, std::size_t n) {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return q_.size() < max_ || closed_; });
+    if (closed_) return false;  // reader gave up
+    q_.emplace_back(d, n);
+    cv_.notify_all();
+    return true;
+  }
+  void finish(std::exception_ptr error = nullptr) {
+    std::lock_guard lock(m_);
+    done_ = true;
+    error_ = error;
+    cv_.notify_all();
+  }
+  void close() {
+    std::lock_guard lock(m_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  std::size_t pull(char* buf, std::size_t cap) {
+    std::unique_lock lock(m_);
+    for (;;) {
+      if (!q_.empty()) {
+        auto& front = q_.front();
+        std::size_t n = std::min(cap, front.size() - offset_);
+        std::memcpy(buf, front.data() + offset_, n);
+        offset_ += n;
+        if (offset_ == front.size()) {
+          q_.pop_front();
+          offset_ = 0;
+          cv_.notify_all();
+        }
+        return n;
+      }
+      if (done_) {
+        if (error_) std::rethrow_exception(error_);
+        return 0;
+      }
+      cv_.wait(lock);
+    }
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::string> q_;
+  std::size_t offset_ = 0, max_;
+  bool done_ = false, closed_ = false;
+  std::exception_ptr error_;
+};
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Objects that are published last (by update_indexes), never copied.
+bool is_index_object(const std::string& key) {
+  return key == "build_cache/index.json" || key == "build_cache/index.json.hash" ||
+         starts_with(key, "v3/manifests/index/") || key == "manifests/index.spack";
+}
+
+// Content addressed: the same key always means the same bytes.
+bool is_content_addressed(const std::string& key) { return starts_with(key, "blobs/sha256/"); }
+
+int phase_of(const std::string& key) {
+  if (is_content_addressed(key) || (starts_with(key, "build_cache/") && key.size() > 6 &&
+                                    key.compare(key.size() - 6, 6, ".spack") == 0))
+    return 0;  // content
+  if (key == "tags/list") return 2;  // an OCI dump's tag list follows its manifests
+  return 1;    // metadata
+}
+
+}  // namespace
+
+std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object, const std::string& type) {
+  Pipe pipe;
+  Sha256 sent;
+  std::uint64_t got = 0;
+  std::thread producer([&] {
+    try {
+      src.get(object.key, [&](const char* d, std::size_t n) {
+        sent.update(d, n);
+        got += n;
+        return pipe.push(d, n);
+      });
+      if (got != object.size)
+        throw Error(src.url() + ": " + object.key + ": read " + std::to_string(got) + " bytes, listed as " +
+                    std::to_string(object.size));
+      pipe.finish();
+    } catch (...) {
+      pipe.finish(std::current_exception());
+    }
+  });
+  PutOptions po;
+  po.content_type = type;
+  try {
+    dst.put(object.key, object.size, [&](char* buf, std::size_t cap) { return pipe.pull(buf, cap); }, po);
+  } catch (...) {
+    pipe.close();
+    producer.join();
+    throw;
+  }
+  producer.join();
+  const auto expected = sent.hex();
+  auto [actual, size] = hash_object(dst, object.key);
+  if (actual != expected || size != object.size)
+    throw Error(dst.url() + ": " + object.key + ": copy does not match the source (sha256 " + actual + " vs " +
+                expected + ")");
+  return expected;
+}
+
+SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& options) {
+  SyncReport report;
+  auto cat = scan_mirror(src, {options.jobs});
+  if (!cat.problems.empty())
+    throw Error(src.url() + ": " + cat.problems.front().object + ": " + cat.problems.front().message +
+                " (fix or verify the source before syncing)");
+  // What to copy: the selected entries with their content, keys, and any
+  // other non-index object when no query narrows the sync.
+  std::set<std::string> wanted;
+  for (const auto& e : cat.entries) {
+    if (!options.only.empty() && !options.only.matches(e.spec)) continue;
+    ++report.specs;
+    wanted.insert(e.metadata_key);
+    wanted.insert(e.tarball.key);
+    if (e.spec_blob) wanted.insert(e.spec_blob->key);
+    if (e.layout == Layout::oci) {  // dependency layers of the image too
+      for (const auto& b : cat.other_blobs)
+        if (b.role == "layer") wanted.insert(b.key);
+      wanted.insert("tags/list");
+    }
+  }
+  for (const auto& [key, info] : cat.objects)
+    if (options.only.empty() || starts_with(key, "v3/manifests/key/") || starts_with(key, "build_cache/_pgp/") ||
+        key == "v3/layout.json")
+      wanted.insert(key);
+  for (const auto& b : cat.other_blobs)
+    if (b.role == "key") wanted.insert(b.key);
+  std::vector<std::string> keys;
+  for (const auto& k : wanted)
+    if (!is_index_object(k) && cat.objects.count(k)) keys.push_back(k);
+
+  // Skip what DST already has: one listing, then per-object decisions.
+  std::map<std::string, ObjectInfo> existing;
+  dst.list("", [&](const ObjectInfo& o) { existing.emplace(o.key, o); });
+  std::vector<const ObjectInfo*> todo[3];
+  std::uint64_t total = 0;
+  for (const auto& k : keys) {
+    const auto& info = cat.objects.at(k);
+    auto it = existing.find(k);
+    bool same = false;
+    if (it != existing.end() && it->second.size == info.size) {
+      // Content-addressed keys are their checksum; others are compared by hash.
+      same = is_content_addressed(k) || hash_object(src, k).first == hash_object(dst, k).first;
+    }
+    if (same) {
+      ++report.skipped;
+      if (options.bus)
+        options.bus->publish("mirror.object.skipped", {{"mirror", dst.url()}, {"key", k}}, "buildcache");
+      continue;
+    }
+    report.planned.push_back(k);
+    todo[phase_of(k)].push_back(&info);
+    total += info.size;
+  }
+  if (options.dry_run) return report;
+
+  std::optional<Progress> progress;
+  if (options.bus) progress.emplace(*options.bus, "buildcache.sync", "Syncing to " + dst.url(), total, "B", "buildcache");
+  std::mutex mutex;
+  for (auto& phase : todo) {
+    parallel_for(phase.size(), options.jobs, [&](std::size_t i) {
+      const auto& info = *phase[i];
+      auto sha = copy_object(src, dst, info);
+      std::lock_guard lock(mutex);
+      ++report.copied;
+      report.bytes_copied += info.size;
+      if (options.bus) {
+        progress->advance(info.size);
+        options.bus->publish("mirror.object.copied",
+                             {{"source", src.url()}, {"mirror", dst.url()}, {"key", info.key},
+                              {"bytes", info.size}, {"sha256", sha}},
+                             "buildcache");
+      }
+    });
+  }
+  if (options.update_index && (report.copied > 0 || !load_index(dst)))
+    for (const auto& p : update_indexes(dst, {options.jobs})) report.indexes.push_back(p.key);
+  if (progress) progress->finish(true);
+  return report;
+}
+
+}  // namespace spackext::buildcache

@@ -1,0 +1,132 @@
+// The buildcache command end to end in-process (the CLI tests run the host).
+#include <gtest/gtest.h>
+
+#include "spack_expectations.hpp"
+#include "gnupg_home.hpp"
+#include "test_host.hpp"
+
+namespace spackext::buildcache {
+namespace {
+
+using namespace test;
+using spackext::testing::TempDir;
+
+TEST(Command, ListAllFixturesJson) {
+  for (const char* rel : kFixtureMirrors) {
+    SPACKEXT_REQUIRE_FIXTURE(dir, rel);
+    TempDir home;
+    TestHost host(home.path());
+    auto r = run_buildcache(host, {"list", "file://" + dir.string()}, /*json=*/true);
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    std::set<std::string> listed;
+    for (auto& s : j["specs"]) listed.insert(s["hash"]);
+    std::string s(rel);
+    auto index = s.find("oci") != std::string::npos  ? oci_index(dir)
+                 : s.find("v3") != std::string::npos ? v3_index(dir)
+                                                     : v2_index(dir);
+    EXPECT_EQ(listed, in_buildcache(index)) << rel;
+  }
+}
+
+TEST(Command, ListQueryByNameVersionCompilerArchHash) {
+  SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir home;
+  TestHost host(home.path());
+  const auto url = "file://" + dir.string();
+  auto hashes = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"list", url});
+    auto r = run_buildcache(host, args, true);
+    EXPECT_EQ(r.code, 0) << r.err;
+    std::set<std::string> out;
+    for (auto& s : nlohmann::json::parse(r.out)["specs"]) out.insert(s["hash"]);
+    return out;
+  };
+  // Hashes from the fixtures README.
+  EXPECT_EQ(hashes({"peerhello"}), std::set<std::string>{"5hn2gvdnbmne734ml6ionv2ba7cemxgl"});
+  EXPECT_EQ(hashes({"/fe2x"}), std::set<std::string>{"fe2xtrzeuj3aptrt5see46vcskdgwfht"});
+  EXPECT_EQ(hashes({"peer*@1.0", "%gcc@12.2.0", "target=x86_64_v4"}).size(), 3u);
+  EXPECT_TRUE(hashes({"%clang"}).empty());
+  EXPECT_TRUE(hashes({"arch=linux-debian11-*"}).empty());
+  EXPECT_EQ(hashes({"peermpi", "--scan"}), std::set<std::string>{"52khzykl54qj6thnn2sikydwkxf5oeh5"});
+  auto r = run_buildcache(host, {"list", url, "foo=bar"});
+  EXPECT_EQ(r.code, 2);
+}
+
+TEST(Command, MirrorsAddListRemoveAndSpackExport) {
+  TempDir home;
+  TestHost host(home.path());
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "local", "/srv/cache", "--unsigned"}).code, 0);
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "s3m", "s3://bucket/p", "--endpoint-url", "http://127.0.0.1:9",
+                                  "--s3-access-key-id-variable", "ID", "--s3-access-key-secret-variable", "SECRET",
+                                  "--profile", "site"})
+                .code,
+            0);
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "ro", "https://example.invalid/m", "--fetch-only"}).code, 0);
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "local", "/other"}).code, 2);  // exists
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "bad", "not a url"}).code, 2);
+  auto list = run_buildcache(host, {"list-mirrors"}, true);
+  ASSERT_EQ(list.code, 0) << list.err;
+  auto j = nlohmann::json::parse(list.out);
+  ASSERT_EQ(j.size(), 3u);
+  auto yaml = run_buildcache(host, {"list-mirrors", "--to-spack"});
+  EXPECT_NE(yaml.out.find("mirrors:"), std::string::npos);
+  EXPECT_NE(yaml.out.find("secret_variable: SECRET"), std::string::npos);
+  EXPECT_NE(yaml.out.find("url: file:///srv/cache"), std::string::npos);
+  // --to-spack output is importable (by us, and in Spack's schema shape).
+  spackext::testing::write_file(home / "exported.yaml", yaml.out);
+  TempDir home2;
+  TestHost host2(home2.path());
+  EXPECT_EQ(run_buildcache(host2, {"add-mirror", "--from-spack", (home / "exported.yaml").string()}).code, 0);
+  EXPECT_EQ(run_buildcache(host2, {"list-mirrors", "--to-spack"}).out, yaml.out);
+  EXPECT_EQ(run_buildcache(host, {"remove-mirror", "ro"}).code, 0);
+  EXPECT_EQ(run_buildcache(host, {"remove-mirror", "ro"}).code, 2);
+  EXPECT_EQ(nlohmann::json::parse(run_buildcache(host, {"list-mirrors"}, true).out).size(), 2u);
+}
+
+TEST(Command, ImportSpackMirrorsFile) {
+  SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/spack/config/mirrors.generated-by-spack-mirror-add.yaml");
+  TempDir home;
+  TestHost host(home.path());
+  auto r = run_buildcache(host, {"add-mirror", "--from-spack", file.string()}, true);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["imported"], 4);
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "--from-spack", file.string()}).code, 2);  // names taken
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "--from-spack", file.string(), "--replace"}).code, 0);
+}
+
+TEST(Command, VerifyByConfiguredNameWithKeysFromTheMirror) {
+  if (!have_gpg()) GTEST_SKIP() << "/usr/bin/gpg not installed";
+  SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/spack/buildcache-v2-and-v3-migrated-signed");
+  TempDir home;
+  TestHost host(home.path());
+  GnupgHome gpg;
+  ASSERT_EQ(run_buildcache(host, {"add-mirror", "mig", dir.string()}).code, 0);
+  auto fails = run_buildcache(host, {"verify", "mig", "--keyring", gpg.path().string()});
+  EXPECT_EQ(fails.code, 1);
+  EXPECT_NE(fails.out.find("no public key"), std::string::npos) << fails.out;
+  auto imported = run_buildcache(host, {"keys", "trust", "--from-mirror", "mig", "--keyring", gpg.path().string()});
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  auto ok = run_buildcache(host, {"verify", "mig", "--keyring", gpg.path().string()});
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  auto keys = run_buildcache(host, {"keys", "list", "--keyring", gpg.path().string()}, true);
+  EXPECT_EQ(nlohmann::json::parse(keys.out).size(), published_keys(dir).size());
+}
+
+TEST(Command, StatsJsonAndUnknownScheme) {
+  SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/spack/buildcache-v3-signed");
+  TempDir home;
+  TestHost host(home.path());
+  auto r = run_buildcache(host, {"stats", dir.string()}, true);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["spec_count"], in_buildcache(v3_index(dir)).size());
+  auto bad = run_buildcache(host, {"list", "ftp://example.invalid/x"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("unknown URL scheme 'ftp'"), std::string::npos) << bad.err;
+  EXPECT_EQ(run_buildcache(host, {"list", "nosuchmirror"}).code, 2);
+  EXPECT_EQ(run_buildcache(host, {"frobnicate"}).code, 2);
+}
+
+}  // namespace
+}  // namespace spackext::buildcache

@@ -1,0 +1,89 @@
+// update-index rebuilds exactly the index Spack wrote, in every layout.
+#include <gtest/gtest.h>
+
+#include "buildcache/index_store.hpp"
+#include "file_store.hpp"
+#include "spack_expectations.hpp"
+#include "test_host.hpp"
+
+namespace spackext::buildcache {
+namespace {
+
+using namespace test;
+using spackext::testing::read_file;
+using spackext::testing::TempDir;
+
+std::string sha256sum(const fs::path& p) {
+  auto r = spackext::testing::run({"/usr/bin/sha256sum", p.string()});
+  return r.out.substr(0, 64);
+}
+
+TEST(UpdateIndex, V3RebuildEqualsSpackIndex) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  auto spack_index = v3_index(src);
+  auto old_blob = v3_blob(manifest_file(src / "v3/manifests/index/index.manifest.json")["data"][0]["checksum"]);
+  fs::remove(dir / "v3/manifests/index/index.manifest.json");
+  fs::remove(dir / old_blob);
+  mirrors::FileMirrorStore store(dir);
+  auto published = update_indexes(store);
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_TRUE(published[0].changed);
+  EXPECT_EQ(published[0].specs, in_buildcache(spack_index).size());
+  // Same records (order-insensitive), same bytes even: Spack writes the same order.
+  EXPECT_EQ(v3_index(dir), spack_index);
+  EXPECT_EQ(read_file(dir / "v3/manifests/index/index.manifest.json"),
+            read_file(src / "v3/manifests/index/index.manifest.json"));
+  // The published manifest's checksum is the sha256 of the blob (checked with sha256sum).
+  auto m = manifest_file(dir / "v3/manifests/index/index.manifest.json");
+  EXPECT_EQ(sha256sum(dir / v3_blob(m["data"][0]["checksum"])), m["data"][0]["checksum"].get<std::string>());
+  // A second run finds nothing to do.
+  auto again = update_indexes(store);
+  EXPECT_FALSE(again[0].changed);
+}
+
+TEST(UpdateIndex, V2RebuildEqualsSpackIndexAndHash) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v2-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  fs::remove(dir / "build_cache/index.json");
+  fs::remove(dir / "build_cache/index.json.hash");
+  mirrors::FileMirrorStore store(dir);
+  update_indexes(store);
+  EXPECT_EQ(v2_index(dir), v2_index(src));
+  EXPECT_EQ(read_file(dir / "build_cache/index.json.hash"), sha256sum(dir / "build_cache/index.json"));
+}
+
+TEST(UpdateIndex, OciRebuildEqualsSpackIndex) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  fs::remove(dir / "manifests/index.spack");
+  mirrors::FileMirrorStore store(dir);
+  update_indexes(store);
+  EXPECT_EQ(oci_index(dir), oci_index(src));
+  EXPECT_EQ(json_file(dir / "manifests/index.spack"), json_file(src / "manifests/index.spack"));
+}
+
+TEST(UpdateIndex, RemovedSpecDisappearsFromTheIndex) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  fs::remove(dir / "v3/manifests/spec/peerhello/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spec.manifest.json");
+  mirrors::FileMirrorStore store(dir);
+  update_indexes(store);
+  auto idx = v3_index(dir);
+  auto expected = in_buildcache(v3_index(src));
+  expected.erase("5hn2gvdnbmne734ml6ionv2ba7cemxgl");
+  EXPECT_EQ(in_buildcache(idx), expected);
+}
+
+TEST(UpdateIndex, ReadOnlyStoreIsRefused) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  mirrors::FileMirrorStore store(src, /*pushable=*/false);
+  EXPECT_THROW(update_indexes(store), Error);
+}
+
+}  // namespace
+}  // namespace spackext::buildcache

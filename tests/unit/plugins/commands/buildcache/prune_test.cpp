@@ -1,0 +1,105 @@
+// prune on copies of Spack's fixtures: cascade to a fixpoint, keep-list
+// wins, orphans, and nothing newer than the prune's start is touched.
+#include <gtest/gtest.h>
+
+#include "buildcache/prune.hpp"
+#include "file_store.hpp"
+#include "spack_expectations.hpp"
+#include "test_host.hpp"
+
+namespace spackext::buildcache {
+namespace {
+
+using namespace test;
+using spackext::testing::TempDir;
+using namespace std::chrono_literals;
+
+const char* kMpi = "v3/manifests/spec/peermpi/peermpi-1.0-52khzykl54qj6thnn2sikydwkxf5oeh5.spec.manifest.json";
+const char* kHello = "v3/manifests/spec/peerhello/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spec.manifest.json";
+
+void age(const fs::path& file, std::chrono::hours by) {
+  fs::last_write_time(file, fs::file_time_type::clock::now() - by);
+}
+
+TEST(Prune, OldDependencyTakesItsDependentsToAFixpoint) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  age(dir / kMpi, 100 * 24h);
+  mirrors::FileMirrorStore store(dir);
+  PruneOptions o;
+  o.older_than = 30 * 24h;
+  auto r = prune_mirror(store, o);
+  // peerlib links peermpi and peerhello links peerlib (Spack's spec files): all three go.
+  EXPECT_EQ(r.specs.size(), 3u);
+  EXPECT_GE(r.cascade_rounds, 2);
+  EXPECT_FALSE(fs::exists(dir / "v3/manifests/spec/peerlib"));
+  EXPECT_TRUE(in_buildcache(v3_index(dir)).empty());
+  EXPECT_FALSE(fs::exists(dir / v3_blob("736c65b2bb7507ed01f29d53bbade8eb3df010c6e5e935ec7ad33f9bc7593394")));
+}
+
+TEST(Prune, KeepListWinsOverTheCascade) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  SPACKEXT_REQUIRE_FIXTURE(lock, "fixtures/spack/env/spack.lock");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  age(dir / kMpi, 100 * 24h);
+  mirrors::FileMirrorStore store(dir);
+  PruneOptions o;
+  o.older_than = 30 * 24h;
+  o.keep = lockfile_hashes(lock);
+  EXPECT_TRUE(o.keep.count("5hn2gvdnbmne734ml6ionv2ba7cemxgl"));  // peerhello, a root of the lock
+  auto r = prune_mirror(store, o);
+  EXPECT_TRUE(r.specs.empty());
+  EXPECT_FALSE(r.kept.empty());
+  EXPECT_TRUE(fs::exists(dir / kMpi));
+}
+
+TEST(Prune, LeafGoesAloneAndDryRunDeletesNothing) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  age(dir / kHello, 100 * 24h);
+  mirrors::FileMirrorStore store(dir);
+  PruneOptions o;
+  o.older_than = 30 * 24h;
+  o.dry_run = true;
+  auto plan = prune_mirror(store, o);
+  EXPECT_EQ(plan.specs.size(), 1u);
+  EXPECT_TRUE(fs::exists(dir / kHello));
+  o.dry_run = false;
+  auto r = prune_mirror(store, o);
+  EXPECT_EQ(r.keys, plan.keys);
+  EXPECT_FALSE(fs::exists(dir / kHello));
+  auto left = in_buildcache(v3_index(dir));
+  EXPECT_EQ(left, (std::set<std::string>{"fe2xtrzeuj3aptrt5see46vcskdgwfht", "52khzykl54qj6thnn2sikydwkxf5oeh5"}));
+}
+
+TEST(Prune, OrphansButNothingNewerThanTheStart) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v2-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  const auto old_orphan = "build_cache/linux-debian12-x86_64_v4/gcc-12.2.0/x-1.0/old.spack";
+  const auto new_orphan = "build_cache/linux-debian12-x86_64_v4/gcc-12.2.0/x-1.0/new.spack";
+  spackext::testing::write_file(dir / old_orphan, "old");
+  age(dir / old_orphan, 48h);
+  spackext::testing::write_file(dir / new_orphan, "new");
+  mirrors::FileMirrorStore store(dir);
+  PruneOptions o;
+  o.orphans = true;
+  o.start = std::chrono::system_clock::now() - 1h;  // the new orphan appeared after "start"
+  auto r = prune_mirror(store, o);
+  EXPECT_EQ(r.keys, std::vector<std::string>{old_orphan});
+  EXPECT_EQ(r.skipped_new, std::vector<std::string>{new_orphan});
+  EXPECT_TRUE(fs::exists(dir / new_orphan));
+  EXPECT_EQ(in_buildcache(v2_index(dir)), in_buildcache(v2_index(src)));
+}
+
+TEST(Prune, CommandNeedsWhatToPrune) {
+  TempDir home;
+  TestHost host(home.path());
+  EXPECT_EQ(run_buildcache(host, {"prune", (home / "m").string()}).code, 2);
+}
+
+}  // namespace
+}  // namespace spackext::buildcache

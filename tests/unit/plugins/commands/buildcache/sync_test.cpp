@@ -1,0 +1,143 @@
+// sync between file mirrors: complete copies, nothing re-copied, --only,
+// dry runs, and resuming after a failure half-way.
+#include <gtest/gtest.h>
+
+#include "buildcache/sync.hpp"
+#include "buildcache/verify.hpp"
+#include "file_store.hpp"
+#include "spack_expectations.hpp"
+#include "test_host.hpp"
+
+namespace spackext::buildcache {
+namespace {
+
+using namespace test;
+using spackext::testing::TempDir;
+
+// The real file store, failing every put after the first `budget` ones (the
+// process "dies" there) or truncating reads: what a crash or a flaky source
+// does to a sync.
+class FailingStore final : public MirrorStore {
+ public:
+  FailingStore(MirrorStore& inner, int put_budget, bool truncate_reads = false)
+      : inner_(inner), budget_(put_budget), truncate_(truncate_reads) {}
+  std::string url() const override { return inner_.url(); }
+  bool pushable() const override { return true; }
+  void list(std::string_view p, const std::function<void(const ObjectInfo&)>& v) override { inner_.list(p, v); }
+  std::optional<ObjectInfo> stat(std::string_view k) override { return inner_.stat(k); }
+  void get(std::string_view k, const ByteSink& sink) override {
+    if (!truncate_) return inner_.get(k, sink);
+    std::string all;
+    inner_.get(k, [&](const char* d, std::size_t n) { return all.append(d, n), true; });
+    sink(all.data(), all.size() / 2);
+  }
+  ObjectInfo put(std::string_view k, std::uint64_t size, const ByteSource& s, const PutOptions& o) override {
+    if (budget_-- <= 0) throw Error("injected failure writing " + std::string(k));
+    return inner_.put(k, size, s, o);
+  }
+  void remove(std::string_view k) override { inner_.remove(k); }
+
+ private:
+  MirrorStore& inner_;
+  int budget_;
+  bool truncate_;
+};
+
+VerifyReport verify_store(MirrorStore& s) {
+  VerifyOptions o;
+  o.check_signatures = false;  // signatures are covered by verify_test; here: content
+  return verify_mirror(s, scan_mirror(s), o);
+}
+
+std::set<std::string> files(const fs::path& dir) {
+  std::set<std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out.insert(e.path().lexically_relative(dir).generic_string());
+  return out;
+}
+
+TEST(Sync, CopiesEveryFixtureCompletelyAndThenNothing) {
+  for (const char* rel : kFixtureMirrors) {
+    SPACKEXT_REQUIRE_FIXTURE(src_dir, rel);
+    TempDir tmp;
+    mirrors::FileMirrorStore src(src_dir), dst(tmp / "dst");
+    SyncOptions o;
+    o.jobs = 4;
+    auto r = sync_mirrors(src, dst, o);
+    EXPECT_GT(r.copied, 0u);
+    EXPECT_EQ(files(tmp / "dst"), files(src_dir)) << rel;  // index rebuilt to the same keys
+    auto v = verify_store(dst);
+    EXPECT_TRUE(v.ok()) << rel << ": " << (v.ok() ? "" : v.problems[0].object + " " + v.problems[0].message);
+    auto again = sync_mirrors(src, dst, o);
+    EXPECT_EQ(again.copied, 0u) << rel;
+    EXPECT_EQ(again.skipped, r.copied) << rel;
+  }
+}
+
+TEST(Sync, OnlyQueryAndDryRun) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  mirrors::FileMirrorStore src(src_dir), dst(tmp / "dst");
+  SyncOptions o;
+  o.only = SpecQuery::parse("peermpi");
+  o.dry_run = true;
+  auto plan = sync_mirrors(src, dst, o);
+  EXPECT_FALSE(fs::exists(tmp / "dst"));
+  // peermpi's manifest and its two blobs (from Spack's manifest), plus layout.json.
+  auto m = manifest_file(src_dir / "v3/manifests/spec/peermpi/peermpi-1.0-52khzykl54qj6thnn2sikydwkxf5oeh5.spec.manifest.json");
+  std::set<std::string> expected = {"v3/layout.json",
+                                    "v3/manifests/spec/peermpi/peermpi-1.0-52khzykl54qj6thnn2sikydwkxf5oeh5.spec.manifest.json"};
+  for (auto& r : m["data"]) expected.insert(v3_blob(r["checksum"]));
+  EXPECT_EQ(std::set<std::string>(plan.planned.begin(), plan.planned.end()), expected);
+  o.dry_run = false;
+  auto r = sync_mirrors(src, dst, o);
+  EXPECT_EQ(r.copied, expected.size());
+  auto idx = v3_index(tmp / "dst");
+  EXPECT_EQ(in_buildcache(idx), std::set<std::string>{"52khzykl54qj6thnn2sikydwkxf5oeh5"});
+}
+
+TEST(Sync, ResumesAfterAFailureHalfWay) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-signed");
+  TempDir tmp;
+  mirrors::FileMirrorStore src(src_dir), real_dst(tmp / "dst");
+  FailingStore dying(real_dst, 5);
+  SyncOptions o;
+  o.jobs = 1;
+  EXPECT_THROW(sync_mirrors(src, dying, o), Error);
+  // Nothing half-written: every file present is complete (no temp files), no index yet.
+  for (const auto& f : files(tmp / "dst")) EXPECT_EQ(f.find(".spackext-tmp-"), std::string::npos) << f;
+  EXPECT_FALSE(fs::exists(tmp / "dst/v3/manifests/index/index.manifest.json"));
+  auto r = sync_mirrors(src, real_dst, o);
+  EXPECT_EQ(r.skipped, 5u);
+  EXPECT_EQ(files(tmp / "dst"), files(src_dir));
+  EXPECT_TRUE(verify_store(real_dst).ok());
+}
+
+TEST(Sync, TruncatedSourceReadsAreRefusedNotCopied) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  mirrors::FileMirrorStore real_src(src_dir), dst(tmp / "dst");
+  FailingStore flaky(real_src, 1000, /*truncate_reads=*/true);
+  SyncOptions o;
+  EXPECT_THROW(sync_mirrors(flaky, dst, o), Error);
+  if (fs::exists(tmp / "dst"))
+    for (const auto& f : files(tmp / "dst")) {
+      EXPECT_EQ(f.find(".spackext-tmp-"), std::string::npos) << f;
+      EXPECT_EQ(spackext::testing::read_file(tmp / "dst" / f), spackext::testing::read_file(src_dir / f)) << f;
+    }
+}
+
+TEST(Sync, CommandDryRunJson) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v2-unsigned");
+  TempDir home;
+  TestHost host(home.path());
+  auto r = run_buildcache(host, {"sync", src_dir.string(), (home / "dst").string(), "--dry-run"}, true);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dry_run"], true);
+  EXPECT_FALSE(j["planned"].empty());
+  EXPECT_FALSE(fs::exists(home / "dst"));
+}
+
+}  // namespace
+}  // namespace spackext::buildcache
