@@ -221,6 +221,10 @@ void FileMirrorStore::remove(std::string_view key) {
   const auto path = path_of(key);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     throw Error(url() + ": cannot remove " + std::string(key) + ": " + errno_text(errno));
+  // Drop folders left empty (a pruned package's manifest folder), never the root.
+  for (auto dir = path.parent_path(); dir != root_ && dir.string().size() > root_.string().size();
+       dir = dir.parent_path())
+    if (::rmdir(dir.c_str()) != 0) break;
 }
 
 std::unique_ptr<MirrorStore> FileMirrorBackend::open(const std::string& url,

@@ -169,9 +169,12 @@ void Keyring::set_ultimate_trust(const std::string& fingerprint) {
   int step = 0;
   auto err = gpgme_op_interact(
       impl_->ctx, key, 0,
-      [](void* handle, const char* keyword, const char*, int fd) -> gpgme_error_t {
-        std::string_view k = keyword ? keyword : "";
-        const char* answer = nullptr;
+      [](void* handle, const char* status, const char* args, int fd) -> gpgme_error_t {
+        // Prompts arrive as GET_LINE/GET_BOOL with the prompt's name in `args`.
+        std::string_view st = status ? status : "";
+        if (fd < 0 || (st != "GET_LINE" && st != "GET_BOOL")) return 0;
+        std::string_view k = args ? args : "";
+        const char* answer = "";
         if (k == "keyedit.prompt") {
           int& step = *static_cast<int*>(handle);  // first "trust", then "quit"
           answer = (step++ == 0) ? "trust" : "quit";
@@ -179,8 +182,10 @@ void Keyring::set_ultimate_trust(const std::string& fingerprint) {
           answer = "5";
         } else if (k == "edit_ownertrust.set_ultimate.okay" || k == "keyedit.save.okay") {
           answer = "y";
+        } else {
+          return gpg_error(GPG_ERR_CANCELED);  // a prompt we do not know: never loop on it
         }
-        if (answer) {
+        {
           gpgme_io_writen(fd, answer, std::strlen(answer));
           gpgme_io_writen(fd, "\n", 1);
         }

@@ -140,9 +140,45 @@ BuildcacheIndex parse_index(std::string_view text, const std::string& where) {
   return index;
 }
 
+namespace {
+
+// Spack 1.x reads older spec files into v5 nodes before they enter a v8
+// database: the node-level `compiler` becomes annotations.compiler
+// ("gcc@=12.2.0") next to original_specfile_version, and every dependency
+// edge gains "direct": true. (Seen in Spack's own migrated index.)
+Json node_as_v5(const Json& node, int spec_version) {
+  Json out = Json::object();
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it.key() == "compiler" || it.key() == "hash" || it.key() == "annotations") continue;
+    if (it.key() == "dependencies") {
+      Json deps = it.value();
+      for (auto& d : deps)
+        if (d.contains("parameters") && d["parameters"].is_object()) d["parameters"]["direct"] = true;
+      out["dependencies"] = std::move(deps);
+      continue;
+    }
+    out[it.key()] = it.value();
+  }
+  Json annotations = Json::object();
+  annotations["original_specfile_version"] = spec_version;
+  if (auto c = node.find("compiler"); c != node.end() && c->is_object())
+    annotations["compiler"] = c->value("name", "") + "@=" + c->value("version", "");
+  out["annotations"] = std::move(annotations);
+  out["hash"] = node["hash"];
+  return out;
+}
+
+}  // namespace
+
 void IndexBuilder::add_spec_file(const Json& spec_file, const std::string& where) {
-  parse_spec_file(spec_file, where);  // validates the shape
-  const auto& nodes = spec_file["spec"]["nodes"];
+  const auto parsed = parse_spec_file(spec_file, where);  // validates the shape
+  const bool convert = parsed.spec_version > 0 && parsed.spec_version < 5 && db_version_ >= "8";
+  Json converted;
+  if (convert) {
+    converted = Json::array();
+    for (const auto& n : spec_file["spec"]["nodes"]) converted.push_back(node_as_v5(n, parsed.spec_version));
+  }
+  const auto& nodes = convert ? converted : spec_file["spec"]["nodes"];
   std::unordered_map<std::string, const Json*> by_hash;
   for (const auto& n : nodes) by_hash.emplace(n["hash"].get<std::string>(), &n);
   const auto root = nodes.front()["hash"].get<std::string>();

@@ -370,7 +370,14 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
   ctx["build_stage"] = "$tempdir/$user/spack-stage";
   ctx["source_cache"] = "$spack/var/spack/cache";
   ctx["misc_cache"] = "$user_cache_path/cache";
-  ctx["modules_root"] = "$spack/share/spack/lmod";
+  // Module files for the system the site runs: Environment Modules reads
+  // Tcl module files, Lmod (the default) gets the hierarchy.
+  const bool tcl = site.contains("module_system") && site["module_system"].is_object() &&
+                   site["module_system"].value("name", "") == "environment-modules";
+  ctx["modules_tool"] = tcl ? "tcl" : "lmod";
+  ctx["modules_lmod"] = !tcl;
+  ctx["modules_tcl"] = tcl;
+  ctx["modules_root"] = tcl ? "$spack/share/spack/modules" : "$spack/share/spack/lmod";
   ctx["mirror_name"] = "site-buildcache";
   ctx["spack_root"] = "$SPACK_ROOT";
 

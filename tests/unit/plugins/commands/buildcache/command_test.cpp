@@ -29,26 +29,34 @@ TEST(Command, ListAllFixturesJson) {
   }
 }
 
+std::set<std::string> list_hashes(TestHost& host, const std::string& url, const std::vector<std::string>& query) {
+  std::vector<std::string> args{"list", url};
+  args.insert(args.end(), query.begin(), query.end());
+  auto r = run_buildcache(host, args, true);
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::set<std::string> out;
+  const auto doc = nlohmann::json::parse(r.out);  // range-for over a temporary's member would dangle
+  for (const auto& s : doc.at("specs")) out.insert(s.at("hash").get<std::string>());
+  return out;
+}
+
 TEST(Command, ListQueryByNameVersionCompilerArchHash) {
   SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/spack/buildcache-v3-unsigned");
   TempDir home;
   TestHost host(home.path());
-  const auto url = "file://" + dir.string();
-  auto hashes = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"list", url});
-    auto r = run_buildcache(host, args, true);
-    EXPECT_EQ(r.code, 0) << r.err;
-    std::set<std::string> out;
-    for (auto& s : nlohmann::json::parse(r.out)["specs"]) out.insert(s["hash"]);
-    return out;
-  };
+  const std::string url = "file://" + dir.string();
+  using Set = std::set<std::string>;
   // Hashes from the fixtures README.
-  EXPECT_EQ(hashes({"peerhello"}), std::set<std::string>{"5hn2gvdnbmne734ml6ionv2ba7cemxgl"});
-  EXPECT_EQ(hashes({"/fe2x"}), std::set<std::string>{"fe2xtrzeuj3aptrt5see46vcskdgwfht"});
-  EXPECT_EQ(hashes({"peer*@1.0", "%gcc@12.2.0", "target=x86_64_v4"}).size(), 3u);
-  EXPECT_TRUE(hashes({"%clang"}).empty());
-  EXPECT_TRUE(hashes({"arch=linux-debian11-*"}).empty());
-  EXPECT_EQ(hashes({"peermpi", "--scan"}), std::set<std::string>{"52khzykl54qj6thnn2sikydwkxf5oeh5"});
+  EXPECT_EQ(list_hashes(host, url, {"peerhello"}), Set{"5hn2gvdnbmne734ml6ionv2ba7cemxgl"});
+  EXPECT_EQ(list_hashes(host, url, {"/fe2x"}), Set{"fe2xtrzeuj3aptrt5see46vcskdgwfht"});
+  const std::vector<std::string> all_terms{"peer*@1.0", "target=x86_64_v4"};
+  EXPECT_EQ(list_hashes(host, url, all_terms).size(), 3u);
+  const std::vector<std::string> gcc{"%gcc@12.2.0"};
+  EXPECT_EQ(list_hashes(host, url, gcc), (Set{"5hn2gvdnbmne734ml6ionv2ba7cemxgl", "fe2xtrzeuj3aptrt5see46vcskdgwfht"}));
+  EXPECT_TRUE(list_hashes(host, url, {"%clang"}).empty());
+  EXPECT_TRUE(list_hashes(host, url, {"arch=linux-debian11-*"}).empty());
+  const std::vector<std::string> scan{"peermpi", "--scan"};
+  EXPECT_EQ(list_hashes(host, url, scan), Set{"52khzykl54qj6thnn2sikydwkxf5oeh5"});
   auto r = run_buildcache(host, {"list", url, "foo=bar"});
   EXPECT_EQ(r.code, 2);
 }

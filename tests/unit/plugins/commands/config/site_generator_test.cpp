@@ -242,6 +242,35 @@ TEST_F(SiteGeneratorTest, SlurmSiteGetsSlurmExternalAndOpenMpiSchedulers) {
   EXPECT_EQ(packages["openmpi"]["variants"].as<std::string>(), "fabrics=ofi schedulers=slurm");
 }
 
+// A site on Environment Modules gets Tcl module files in the shape of the
+// fixture's tcl section; Lmod sites get the hierarchy.
+TEST_F(SiteGeneratorTest, EnvironmentModulesSiteGetsTclModules) {
+  SPACKEXT_REQUIRE_FIXTURE(modules_fixture, "fixtures/spack/modules/modules.yaml");
+  spackext::Registry registry;
+  spackext::site::SiteProbe probe;
+  probe.mounts_file = work_ / "mounts";
+  probe.search_path = {work_.path()};
+  probe.getenv = [](const std::string& k) -> std::optional<std::string> {
+    if (k == "MODULESHOME") return std::string("/usr/share/modules");
+    return std::nullopt;
+  };
+  registry.add<spackext::Provider>("site", std::make_shared<spackext::site::SiteProvider>(probe));
+  GenerateRequest r;
+  r.provider = "site";
+  r.output = work_ / "tcl-scope";
+  auto result = SiteGenerator(registry, TemplateStore({t::source_dir() / "templates" / "site-config"}), config_)
+                    .generate(r);
+  expect_valid_scope(r.output);
+  auto ours = YAML::LoadFile((r.output / "modules.yaml").string())["modules"]["default"];
+  auto theirs = YAML::LoadFile(modules_fixture.string())["modules"]["default"];
+  EXPECT_EQ(ours["enable"].size(), 1u);
+  EXPECT_EQ(ours["enable"][0].as<std::string>(), "tcl");
+  EXPECT_FALSE(ours["lmod"]);
+  EXPECT_EQ(ours["tcl"]["projections"]["all"].as<std::string>(), theirs["tcl"]["projections"]["all"].as<std::string>());
+  EXPECT_EQ(ours["tcl"]["hash_length"].as<int>(), theirs["tcl"]["hash_length"].as<int>());
+  EXPECT_NE(t::read_file(r.output / "postinstall.sh").find("module tcl refresh"), std::string::npos);
+}
+
 TEST_F(SiteGeneratorTest, SpecStringsStayStrings) {
   t::TempDir roots;
   fs::create_directories(roots / "pinned");
