@@ -14,6 +14,7 @@
 
 #include "buildcache/catalog.hpp"
 #include "buildcache/gpg.hpp"
+#include "buildcache/health.hpp"
 #include "buildcache/index_store.hpp"
 #include "buildcache/mirror_access.hpp"
 #include "buildcache/mirror_config.hpp"
@@ -44,6 +45,7 @@ const char* kUsage =
     "  verify NAME|URL [--keyring DIR] [--jobs N] [--no-signatures]\n"
     "  update-index NAME|URL\n"
     "  sync SRC DST [--only QUERY] [--jobs N] [--dry-run]\n"
+    "  health [NAME|URL ...] [--no-write]          (all configured mirrors by default)\n"
     "  prune NAME|URL [--keep-lock spack.lock ...] [--older-than DAYS] [--orphans] [--dry-run]\n"
     "  keys list [--secret] | import FILE... | import --from-mirror NAME | export FPR [-o FILE]\n"
     "       | trust FILE...                       [--keyring DIR]\n";
@@ -110,6 +112,7 @@ class Runner {
     if (sub == "keys") return keys(rest);
     if (sub == "sync") return sync(rest);
     if (sub == "prune") return prune(rest);
+    if (sub == "health") return health(rest);
     throw UsageError("buildcache: unknown subcommand '" + sub + "'\n" + kUsage);
   }
 
@@ -454,6 +457,48 @@ class Runner {
     for (const auto& k : r.skipped_new) inv_.out << "left (changed after the prune started) " << k << "\n";
     inv_.out << verb << r.keys.size() << " object(s) of " << r.specs.size() << " spec(s)\n";
     return kExitOk;
+  }
+
+  int health(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("no-write", po::bool_switch());
+    auto p = parse(args, o, "health");
+    auto targets = p.positional;
+    auto cfg = config();
+    if (targets.empty())
+      for (auto it = cfg.mirrors().begin(); it != cfg.mirrors().end(); ++it) targets.push_back(it.key());
+    if (targets.empty()) throw UsageError("buildcache health: no mirrors configured and none given");
+    bool all_ok = true;
+    auto arr = nlohmann::json::array();
+    for (const auto& t : targets) {
+      HealthReport r;
+      try {
+        auto m = open(t, /*push=*/false);
+        // Probe writes only where pushing is configured (a bare URL counts as pushable).
+        const bool probe = !p.vm["no-write"].as<bool>() && (!cfg.contains(t) || cfg.push(t).has_value());
+        r = check_health(*m.store, probe);
+        r.mirror = t;
+      } catch (const InputError&) {
+        throw;
+      } catch (const std::exception& e) {
+        r.mirror = t;
+        r.error = e.what();
+      }
+      all_ok &= r.ok();
+      arr.push_back(r.to_json());
+      if (!json()) {
+        inv_.out << (r.ok() ? "OK   " : "FAIL ") << t;
+        if (r.head_p50_ms)
+          inv_.out << "  HEAD p50 " << std::fixed << std::setprecision(1) << *r.head_p50_ms << " ms, p95 "
+                   << *r.head_p95_ms << " ms";
+        if (r.index_readable) inv_.out << "  index: " << r.index_specs << " spec(s)";
+        if (r.write_ok) inv_.out << "  write: " << (*r.write_ok ? "ok" : "failed");
+        if (!r.error.empty()) inv_.out << "  (" << r.error << ")";
+        inv_.out << "\n";
+      }
+    }
+    if (json()) inv_.out << arr.dump(2) << "\n";
+    return all_ok ? kExitOk : kExitFailure;
   }
 
   // --- keys --------------------------------------------------------------------

@@ -138,3 +138,26 @@ TEST(Command, StatsJsonAndUnknownScheme) {
 
 }  // namespace
 }  // namespace spackext::buildcache
+
+namespace spackext::buildcache {
+namespace {
+
+TEST(Command, HealthOfAWritableMirrorAndOfOneWithoutIndex) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir home;
+  TestHost host(home.path());
+  auto dir = writable_copy(src, home / "m");
+  auto r = run_buildcache(host, {"health", dir.string()}, true);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j[0]["write_ok"], true);
+  EXPECT_EQ(j[0]["index_specs"], in_buildcache(v3_index(src)).size());
+  EXPECT_FALSE(fs::exists(dir / ".spackext-health"));  // the probe cleans up
+  fs::create_directories(home / "empty");
+  auto bad = run_buildcache(host, {"health", (home / "empty").string(), "--no-write"}, true);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(nlohmann::json::parse(bad.out)[0]["index_readable"], false);
+}
+
+}  // namespace
+}  // namespace spackext::buildcache
