@@ -10,21 +10,10 @@
 #include "host.hpp"
 #include "spackext/errors.hpp"
 #include "spackext/services/command.hpp"
+#include "spackext/suggest.hpp"
 
 namespace spackext::core {
 namespace {
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 [[noreturn]] void unknown_command(Host& host, const std::string& name) {
   std::vector<std::string> known;
@@ -37,13 +26,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     if (r.manifest && r.manifest->has_command(name) && !r.usable())
       throw Error("command '" + name + "' is provided by plugin '" + r.name() + "' (" + r.path.string() +
                   "), which cannot be used: " + std::string(to_string(r.state)) + ": " + r.reason);
-  std::string hint;
-  std::size_t best = 3;
-  for (const auto& k : known)
-    if (auto d = edit_distance(name, k); d < best) {
-      best = d;
-      hint = k;
-    }
+  const std::string hint = closest_name(name, known, /*max_distance=*/2);
   throw UsageError("unknown command '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
                    " (run 'spack-ext help')");
 }

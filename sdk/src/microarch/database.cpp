@@ -1,5 +1,6 @@
 // The database model: lookup, merging tables, linking the family DAGs.
 #include "spackext/microarch/database.hpp"
+#include "spackext/suggest.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -11,26 +12,6 @@
 #include "tables/builtin_tables.hpp"
 
 namespace spackext::microarch {
-
-namespace {
-
-// Levenshtein distance, for "did you mean" suggestions.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
 
 bool Microarchitecture::has_ancestor(const std::string& other) const {
   return std::find(ancestors.begin(), ancestors.end(), other) != ancestors.end();
@@ -133,13 +114,14 @@ const Microarchitecture* Database::find(std::string_view name) const {
 
 const Microarchitecture& Database::get(std::string_view name) const {
   if (const auto* t = find(name)) return *t;
-  std::vector<std::pair<std::size_t, std::string>> near;
-  for (const auto& t : targets_) near.emplace_back(edit_distance(name, t.name), t.name);
-  std::sort(near.begin(), near.end());
+  std::vector<std::string> names;
+  for (const auto& t : targets_) names.push_back(t.name);
+  std::sort(names.begin(), names.end());  // ties resolve alphabetically, as before
+  auto near = closest_names(name, names, 3);
   std::string msg = "unknown microarchitecture '" + std::string(name) + "'";
   if (!near.empty()) {
     msg += "; closest known:";
-    for (std::size_t i = 0; i < near.size() && i < 3; ++i) msg += (i ? ", " : " ") + near[i].second;
+    for (std::size_t i = 0; i < near.size(); ++i) msg += (i ? ", " : " ") + near[i];
   }
   throw InputError("--arch", msg);
 }

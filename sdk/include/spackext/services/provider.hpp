@@ -24,6 +24,7 @@
 #include "spackext/errors.hpp"
 #include "spackext/http/client.hpp"
 #include "spackext/service.hpp"
+#include "spackext/suggest.hpp"
 
 namespace spackext {
 
@@ -49,38 +50,6 @@ class Provider : public Service {
 };
 
 // --- helpers for provider implementations (header-only) -----------------------
-
-// Edit distance, case-insensitive: how far a mistyped name is from a known one.
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                  std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// The known name closest to `name`, or "" when `known` is empty.
-inline std::string closest_name(std::string_view name, const std::vector<std::string>& known) {
-  std::string best;
-  std::size_t best_distance = static_cast<std::size_t>(-1);
-  for (const auto& k : known) {
-    std::size_t d = edit_distance(name, k);
-    if (d < best_distance) {
-      best_distance = d;
-      best = k;
-    }
-  }
-  return best;
-}
 
 // One field of the firmware's DMI table (<root>/<field>, root normally
 // /sys/class/dmi/id), trimmed; "" when absent or unreadable.
