@@ -21,6 +21,7 @@
 #include "buildcache/parallel.hpp"
 #include "buildcache/prune.hpp"
 #include "buildcache/query.hpp"
+#include "buildcache/signing.hpp"
 #include "buildcache/stats.hpp"
 #include "buildcache/sync.hpp"
 #include "buildcache/verify.hpp"
@@ -45,6 +46,7 @@ const char* kUsage =
     "  verify NAME|URL [--keyring DIR] [--jobs N] [--no-signatures]\n"
     "  update-index NAME|URL\n"
     "  sync SRC DST [--only QUERY] [--jobs N] [--dry-run]\n"
+    "  sign NAME|URL --key FPR [--keyring DIR]    clearsign v3 manifests, publish the key\n"
     "  health [NAME|URL ...] [--no-write]          (all configured mirrors by default)\n"
     "  prune NAME|URL [--keep-lock spack.lock ...] [--older-than DAYS] [--orphans] [--dry-run]\n"
     "  keys list [--secret] | import FILE... | import --from-mirror NAME | export FPR [-o FILE]\n"
@@ -113,6 +115,7 @@ class Runner {
     if (sub == "sync") return sync(rest);
     if (sub == "prune") return prune(rest);
     if (sub == "health") return health(rest);
+    if (sub == "sign") return sign(rest);
     throw UsageError("buildcache: unknown subcommand '" + sub + "'\n" + kUsage);
   }
 
@@ -499,6 +502,24 @@ class Runner {
     }
     if (json()) inv_.out << arr.dump(2) << "\n";
     return all_ok ? kExitOk : kExitFailure;
+  }
+
+  int sign(const std::vector<std::string>& args) {
+    po::options_description o;
+    o.add_options()("key", po::value<std::string>())("keyring", po::value<std::string>());
+    auto p = parse(args, o, "sign");
+    if (!p.vm.count("key")) throw UsageError("buildcache sign: --key FINGERPRINT is required");
+    auto m = open(one(p, "sign", "NAME or URL"), /*push=*/true);
+    Keyring keyring(keyring_of(p));
+    auto r = sign_mirror(*m.store, keyring, p.vm["key"].as<std::string>());
+    auto topic = host_.bus().topic("mirror.object.pushed");
+    for (const auto& k : r.published) host_.bus().publish(topic, {{"mirror", redact_url(m.url)}, {"key", k}}, "buildcache");
+    for (const auto& k : r.signed_keys) host_.bus().publish(topic, {{"mirror", redact_url(m.url)}, {"key", k}}, "buildcache");
+    if (json())
+      inv_.out << nlohmann::json{{"signed", r.signed_keys}, {"already_signed", r.already_signed}, {"published", r.published}}.dump(2) << "\n";
+    else
+      inv_.out << "signed " << r.signed_keys.size() << " manifest(s), " << r.already_signed << " already signed; key published\n";
+    return kExitOk;
   }
 
   // --- keys --------------------------------------------------------------------

@@ -27,12 +27,15 @@ std::string field(sj::dom::object o, std::string_view key) {
   return str(e);
 }
 
-std::vector<std::string> string_list(sj::dom::object o, std::string_view key) {
-  std::vector<std::string> out;
+// Visits the strings of an array member without copying them.
+template <class Fn>
+void each_string(sj::dom::object o, std::string_view key, Fn&& fn) {
   sj::dom::array a;
-  if (o.at_key(key).get_array().get(a) != sj::SUCCESS) return out;
-  for (auto e : a) out.push_back(str(e));
-  return out;
+  if (o.at_key(key).get_array().get(a) != sj::SUCCESS) return;
+  for (auto e : a) {
+    std::string_view v;
+    if (e.get_string().get(v) == sj::SUCCESS) fn(v);
+  }
 }
 
 SpecNode node_from(sj::dom::object spec, const std::string& where) {
@@ -73,16 +76,15 @@ SpecNode node_from(sj::dom::object spec, const std::string& where) {
       e.hash = field(dobj, "hash");
       sj::dom::object params;
       if (dobj.at_key("parameters").get_object().get(params) == sj::SUCCESS) {
-        e.deptypes = string_list(params, "deptypes");
-        e.virtuals = string_list(params, "virtuals");
+        each_string(params, "deptypes", [&](std::string_view t) { e.deptypes |= deptype_bit(t); });
+        each_string(params, "virtuals", [&](std::string_view v) {
+          if (v == "c" || v == "cxx" || v == "fortran") e.provides_compiler = true;
+        });
       }
-      if (n.compiler_name.empty())
-        for (const auto& v : e.virtuals)
-          if (v == "c" || v == "cxx" || v == "fortran") {
-            n.compiler_name = e.name;
-            n.compiler_hash = e.hash;
-            break;
-          }
+      if (n.compiler_name.empty() && e.provides_compiler) {
+        n.compiler_name = e.name;
+        n.compiler_hash = e.hash;
+      }
       n.dependencies.push_back(std::move(e));
     }
   }

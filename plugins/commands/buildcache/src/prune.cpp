@@ -21,11 +21,7 @@ void collect_lock(const nlohmann::json& j, std::set<std::string>& out) {
     for (auto it = inc->begin(); it != inc->end(); ++it) collect_lock(it.value(), out);
 }
 
-bool runtime_edge(const DependencyEdge& e) {
-  for (const auto& t : e.deptypes)
-    if (t == "link" || t == "run") return true;
-  return false;
-}
+bool runtime_edge(const DependencyEdge& e) { return (e.deptypes & (kLink | kRun)) != 0; }
 
 }  // namespace
 

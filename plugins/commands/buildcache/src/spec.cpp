@@ -18,17 +18,13 @@ std::string string_at(const Json& obj, const char* key, const std::string& where
   return v.get<std::string>();
 }
 
-std::vector<std::string> strings(const Json& v) {
-  std::vector<std::string> out;
-  if (v.is_array())
-    for (const auto& e : v)
-      if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
-
-bool is_compiler_virtual(const std::string& v) { return v == "c" || v == "cxx" || v == "fortran"; }
+bool is_compiler_virtual(std::string_view v) { return v == "c" || v == "cxx" || v == "fortran"; }
 
 }  // namespace
+
+unsigned deptype_bit(std::string_view t) {
+  return t == "build" ? kBuild : t == "link" ? kLink : t == "run" ? kRun : t == "test" ? kTest : 0;
+}
 
 std::string SpecNode::compiler() const {
   if (compiler_name.empty()) return {};
@@ -84,16 +80,17 @@ SpecNode parse_node(const Json& node, const std::string& where) {
       e.name = string_at(d, "name", where);
       e.hash = string_at(d, "hash", where);
       if (auto p = d.find("parameters"); p != d.end() && p->is_object()) {
-        if (auto t = p->find("deptypes"); t != p->end()) e.deptypes = strings(*t);
-        if (auto v = p->find("virtuals"); v != p->end()) e.virtuals = strings(*v);
+        if (auto t = p->find("deptypes"); t != p->end() && t->is_array())
+          for (const auto& x : *t)
+            if (x.is_string()) e.deptypes |= deptype_bit(x.get<std::string>());
+        if (auto v = p->find("virtuals"); v != p->end() && v->is_array())
+          for (const auto& x : *v)
+            if (x.is_string() && is_compiler_virtual(x.get<std::string>())) e.provides_compiler = true;
       }
-      if (n.compiler_name.empty())  // v5: the compiler is the provider of c/cxx/fortran
-        for (const auto& v : e.virtuals)
-          if (is_compiler_virtual(v)) {
-            n.compiler_name = e.name;
-            n.compiler_hash = e.hash;
-            break;
-          }
+      if (n.compiler_name.empty() && e.provides_compiler) {  // v5: the compiler provides c/cxx/fortran
+        n.compiler_name = e.name;
+        n.compiler_hash = e.hash;
+      }
       n.dependencies.push_back(std::move(e));
     }
   }

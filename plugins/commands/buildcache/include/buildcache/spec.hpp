@@ -13,11 +13,16 @@ namespace spackext::buildcache {
 
 using Json = nlohmann::ordered_json;
 
+// Dependency types as bits: an index of 100,000 specs has ~half a million
+// edges, and a string vector per edge doubled the time to read one.
+enum DepType : unsigned { kBuild = 1, kLink = 2, kRun = 4, kTest = 8 };
+unsigned deptype_bit(std::string_view name);
+
 struct DependencyEdge {
   std::string name;
   std::string hash;
-  std::vector<std::string> deptypes;
-  std::vector<std::string> virtuals;
+  unsigned deptypes = 0;  // DepType bits
+  bool provides_compiler = false;  // virtuals include c, cxx or fortran
 };
 
 struct SpecNode {

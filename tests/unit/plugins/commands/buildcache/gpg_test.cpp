@@ -61,3 +61,52 @@ TEST(Gpg, ImportExportListAndTrust) {
 
 }  // namespace
 }  // namespace spackext::buildcache
+
+#include "buildcache/signing.hpp"
+#include "buildcache/verify.hpp"
+#include "file_store.hpp"
+#include "test_host.hpp"
+
+namespace spackext::buildcache {
+namespace {
+
+using namespace test;
+using spackext::testing::read_file;
+
+TEST(Gpg, SignMirrorLikeSpackPushKey) {
+  if (!have_gpg()) GTEST_SKIP() << "/usr/bin/gpg not installed";
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  spackext::testing::TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  GnupgHome home;
+  auto fpr = home.generate_key();
+  Keyring keyring(home.path());
+  mirrors::FileMirrorStore store(dir);
+  auto r = sign_mirror(store, keyring, fpr);
+  EXPECT_EQ(r.signed_keys.size(), 3u);
+  for (const auto& k : r.signed_keys) {
+    auto text = read_file(dir / k);
+    EXPECT_EQ(naive_payload(text), read_file(src / k)) << k;  // payload = Spack's unsigned manifest
+    spackext::testing::TempDir t2;
+    auto gv = spackext::testing::run({"/usr/bin/gpg", "--homedir", home.path().string(), "--batch", "--verify", (dir / k).string()});
+    EXPECT_EQ(gv.exit_code, 0) << gv.err;
+  }
+  // Same shape as Spack's signed fixture: a key manifest and a key index naming the key.
+  auto keys = manifest_file(dir / "v3/manifests/key/keys.manifest.json");
+  EXPECT_EQ(keys["data"][0]["mediaType"], "application/vnd.spack.keyindex.v1+json");
+  EXPECT_TRUE(json_file(dir / v3_blob(keys["data"][0]["checksum"]))["keys"].contains(fpr));
+  // A fresh keyring holding only the published key verifies the whole mirror.
+  GnupgHome other;
+  for (const auto& k : published_keys(dir)) ASSERT_TRUE(other.import(k));
+  VerifyOptions vo;
+  vo.keyring = other.path();
+  auto cat = scan_mirror(store);
+  EXPECT_EQ(cat.signed_metadata.size(), 3u);
+  auto v = verify_mirror(store, cat, vo);
+  EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.problems[0].object + ": " + v.problems[0].message);
+  auto again = sign_mirror(store, keyring, fpr);
+  EXPECT_EQ(again.already_signed, 3u);
+}
+
+}  // namespace
+}  // namespace spackext::buildcache
