@@ -36,6 +36,8 @@ struct PutOptions {
   bool if_none_match = false;  // only create, never replace
 };
 
+// A store is used from several threads at once (verify and sync run --jobs
+// transfers on one store): every method must be safe to call concurrently.
 class MirrorStore {
  public:
   virtual ~MirrorStore() = default;
