@@ -81,6 +81,24 @@ TEST(AwsDetection, MetadataServiceGivesTypeAndRegion) {
   EXPECT_EQ(ctx["region"], "eu-west-1");
 }
 
+// The metadata service is link-local: a configured proxy must not be used
+// (it could not reach it, and would see the query). The proxy here is a port
+// nothing listens on, so going through it would fail detection.
+TEST(AwsDetection, MetadataIsNeverFetchedThroughAProxy) {
+  MetadataServer server;
+  serve_imdsv2(server);
+  t::TempDir dmi;
+  const std::string dead_proxy = "http://127.0.0.1:" + std::to_string(t::free_port());
+  setenv("http_proxy", dead_proxy.c_str(), 1);
+  setenv("HTTP_PROXY", dead_proxy.c_str(), 1);
+  AwsProvider p(spackext::CloudProbe{dmi.path(), server.url(), true});
+  auto found = p.detect();
+  unsetenv("http_proxy");
+  unsetenv("HTTP_PROXY");
+  EXPECT_TRUE(found.detected);
+  EXPECT_EQ(found.details["instance_type"], "hpc7a.96xlarge");
+}
+
 TEST(AwsDetection, NitroDmiAloneNamesTheInstanceType) {
   t::TempDir dmi;
   write_dmi(dmi, {{"sys_vendor", "Amazon EC2"}, {"board_vendor", "Amazon EC2"}, {"product_name", "c7g.16xlarge"}});

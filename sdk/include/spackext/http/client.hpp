@@ -74,6 +74,9 @@ struct ClientOptions {
   std::chrono::milliseconds backoff_max{std::chrono::seconds(20)};
   std::string user_agent = "spack-ext";
   bool follow_redirects = true;
+  // false: connect directly whatever http_proxy/https_proxy say (cloud
+  // metadata services live on link-local addresses no proxy can reach).
+  bool use_proxy = true;
   std::vector<std::string> secrets;  // strings never to appear in errors
   // Basic auth for every request (user, password); empty user = none.
   std::string basic_user, basic_password;

@@ -95,6 +95,7 @@ inline std::optional<http::Response> query_metadata(const CloudProbe& probe, htt
   options.connect_timeout = probe.timeout;
   options.max_attempts = 1;
   options.follow_redirects = false;
+  options.use_proxy = false;  // link-local: a proxy would swallow or leak the query
   if (request.url.rfind("http", 0) != 0) request.url = probe.metadata_url + request.url;
   try {
     http::Client client(options);
