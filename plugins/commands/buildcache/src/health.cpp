@@ -54,13 +54,7 @@ HealthReport check_health(MirrorStore& store, bool probe_write, int head_samples
     const std::string key = ".spackext-health/probe-" + std::to_string(std::random_device{}());
     const std::string data = "spack-ext write probe\n";
     try {
-      std::size_t pos = 0;
-      store.put(key, data.size(), [&](char* b, std::size_t cap) {
-        auto n = std::min(cap, data.size() - pos);
-        std::memcpy(b, data.data() + pos, n);
-        pos += n;
-        return n;
-      });
+      put_bytes(store, key, data);
       store.remove(key);
       r.write_ok = true;
     } catch (const std::exception& e) {

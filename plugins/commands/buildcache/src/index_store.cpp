@@ -18,26 +18,13 @@ constexpr const char* kV2IndexHash = "build_cache/index.json.hash";
 constexpr const char* kOciIndexManifest = "manifests/index.spack";
 constexpr const char* kEmptyConfig = "{}";
 
-ByteSource source_of(const std::string& data) {
-  auto pos = std::make_shared<std::size_t>(0);
-  return [&data, pos](char* buf, std::size_t cap) {
-    std::size_t n = std::min(cap, data.size() - *pos);
-    std::memcpy(buf, data.data() + *pos, n);
-    *pos += n;
-    return n;
-  };
-}
-
-void put_text(MirrorStore& store, const std::string& key, const std::string& data, PutOptions options = {}) {
-  store.put(key, data.size(), source_of(data), options);
-}
 
 // Content-addressed blobs are immutable: write only if absent.
 void put_blob(MirrorStore& store, const std::string& key, const std::string& data, const std::string& type) {
   if (auto st = store.stat(key); st && st->size == data.size()) return;
   PutOptions o;
   o.content_type = type;
-  put_text(store, key, data, o);
+  put_bytes(store, key, data, o);
 }
 
 class PreconditionFailed : public std::runtime_error {
@@ -55,7 +42,7 @@ void put_guarded(MirrorStore& store, const std::string& key, const std::string& 
   else
     o.if_none_match = true;
   try {
-    put_text(store, key, data, o);
+    put_bytes(store, key, data, o);
   } catch (const Error& e) {
     if (std::string(e.what()).find("precondition") != std::string::npos) throw PreconditionFailed(e.what());
     throw;
@@ -140,7 +127,7 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions
           p.key = kV2Index;
           p.changed = current_sha != sha || !before[kV2IndexHash];
           if (p.changed) {
-            put_text(store, kV2Index, text);
+            put_bytes(store, kV2Index, text);
             put_guarded(store, kV2IndexHash, sha, before[kV2IndexHash], "text/plain");
           }
         } else {

@@ -13,16 +13,6 @@ namespace spackext::buildcache {
 
 namespace {
 
-void put_text(MirrorStore& store, const std::string& key, const std::string& data) {
-  std::size_t pos = 0;
-  store.put(key, data.size(), [&](char* b, std::size_t cap) {
-    auto n = std::min(cap, data.size() - pos);
-    std::memcpy(b, data.data() + pos, n);
-    pos += n;
-    return n;
-  });
-}
-
 std::string manifest_of(const std::string& data, const std::string& media_type) {
   Json record = Json::object();
   record["contentLength"] = data.size();
@@ -47,9 +37,9 @@ SignReport sign_mirror(MirrorStore& store, Keyring& keyring, const std::string& 
   // Publish the key first, so a client can check a manifest as soon as it is signed.
   const auto armored = keyring.export_public(fingerprint);
   const auto key_blob = v3_blob_key(sha256_hex(armored));
-  put_text(store, key_blob, armored);
+  put_bytes(store, key_blob, armored);
   const auto key_manifest = "v3/manifests/key/" + fingerprint + ".key.manifest.json";
-  put_text(store, key_manifest, manifest_of(armored, "application/pgp-keys"));
+  put_bytes(store, key_manifest, manifest_of(armored, "application/pgp-keys"));
   Json keys = Json::object();
   keys["keys"] = Json::object();
   for (const auto& [k, info] : cat.objects)
@@ -57,8 +47,8 @@ SignReport sign_mirror(MirrorStore& store, Keyring& keyring, const std::string& 
       keys["keys"][k.substr(17, k.size() - 17 - 18)] = Json::object();
   keys["keys"][fingerprint] = Json::object();
   const auto index_text = dump_compact(keys);
-  put_text(store, v3_blob_key(sha256_hex(index_text)), index_text);
-  put_text(store, "v3/manifests/key/keys.manifest.json",
+  put_bytes(store, v3_blob_key(sha256_hex(index_text)), index_text);
+  put_bytes(store, "v3/manifests/key/keys.manifest.json",
            manifest_of(index_text, "application/vnd.spack.keyindex.v1+json"));
   report.published = {key_blob, key_manifest, "v3/manifests/key/keys.manifest.json"};
   for (const auto& e : cat.entries) {
@@ -68,7 +58,7 @@ SignReport sign_mirror(MirrorStore& store, Keyring& keyring, const std::string& 
       ++report.already_signed;
       continue;
     }
-    put_text(store, e.metadata_key, keyring.clearsign(text, fingerprint));
+    put_bytes(store, e.metadata_key, keyring.clearsign(text, fingerprint));
     report.signed_keys.push_back(e.metadata_key);
   }
   return report;

@@ -4,8 +4,10 @@
 // root), streaming: no call buffers a whole object.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -51,6 +53,24 @@ class MirrorStore {
                          const PutOptions& options = {}) = 0;
   virtual void remove(std::string_view key) = 0;
 };
+
+// A ByteSource over bytes in memory, which the caller keeps alive until the
+// transfer is done. Copies of it share one read position.
+inline ByteSource memory_source(std::string_view data) {
+  auto pos = std::make_shared<std::size_t>(0);
+  return [data, pos](char* buffer, std::size_t capacity) {
+    const std::size_t n = std::min(capacity, data.size() - *pos);
+    std::memcpy(buffer, data.data() + *pos, n);
+    *pos += n;
+    return n;
+  };
+}
+
+// Stores a whole in-memory object (manifests, indexes, keys, probes).
+inline ObjectInfo put_bytes(MirrorStore& store, std::string_view key, std::string_view data,
+                            const PutOptions& options = {}) {
+  return store.put(key, data.size(), memory_source(data), options);
+}
 
 class MirrorBackend : public Service {
  public:
