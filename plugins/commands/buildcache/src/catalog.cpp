@@ -362,6 +362,7 @@ std::string read_object(MirrorStore& store, std::string_view key) {
     out.append(d, n);
     return true;
   });
+  out.reserve(out.size() + kIndexParsePadding);  // lets parse_index work in place
   return out;
 }
 

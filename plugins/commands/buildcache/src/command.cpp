@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -38,6 +39,8 @@ const char* kUsage =
     "             [--endpoint-url U] [--profile P] [--s3-access-key-id ID | --s3-access-key-id-variable V]\n"
     "             [--s3-access-key-secret-variable V] [--s3-access-token-variable V]\n"
     "             [--oci-username U | --oci-username-variable V] [--oci-password-variable V]\n"
+    "             [--username U | --username-variable V] [--password-variable V] [--token-variable V]\n"
+    "             [--ca-bundle PEM] [--credentials-file JSON]   (https basic/bearer auth, TLS CA, GCS key)\n"
     "  add-mirror --from-spack FILE [--replace]     import a Spack mirrors.yaml\n"
     "  list-mirrors [--to-spack]                   (--to-spack prints a Spack mirrors.yaml)\n"
     "  remove-mirror NAME\n"
@@ -148,7 +151,10 @@ class Runner {
         "s3-access-token-variable", po::value<std::string>())("s3-profile", po::value<std::string>())(
         "s3-endpoint-url", po::value<std::string>())("oci-username", po::value<std::string>())(
         "oci-username-variable", po::value<std::string>())("oci-password-variable", po::value<std::string>())(
-        "from-spack", po::value<std::string>())("replace", po::bool_switch());
+        "from-spack", po::value<std::string>())("replace", po::bool_switch())(
+        "username", po::value<std::string>())("username-variable", po::value<std::string>())(
+        "password-variable", po::value<std::string>())("token-variable", po::value<std::string>())(
+        "ca-bundle", po::value<std::string>())("credentials-file", po::value<std::string>());
     auto p = parse(args, o, "add-mirror");
     auto cfg = config();
     if (p.vm.count("from-spack")) {
@@ -174,16 +180,22 @@ class Runner {
     Json entry = Json::object();
     entry[flag("fetch-only") ? "fetch" : "url"] = url;
     Json access_pair = Json::object();
-    auto id = !str("s3-access-key-id").empty() ? str("s3-access-key-id") : str("oci-username");
-    auto id_var = !str("s3-access-key-id-variable").empty() ? str("s3-access-key-id-variable")
-                                                            : str("oci-username-variable");
-    auto secret_var = !str("s3-access-key-secret-variable").empty() ? str("s3-access-key-secret-variable")
-                                                                    : str("oci-password-variable");
+    // Spack's store-specific flag names, or the generic ones (https, gs).
+    auto first = [&](std::initializer_list<const char*> keys) {
+      for (const char* k : keys)
+        if (!str(k).empty()) return str(k);
+      return std::string();
+    };
+    auto id = first({"s3-access-key-id", "oci-username", "username"});
+    auto id_var = first({"s3-access-key-id-variable", "oci-username-variable", "username-variable"});
+    auto secret_var = first({"s3-access-key-secret-variable", "oci-password-variable", "password-variable"});
     if (!id.empty()) access_pair["id"] = id;
     if (!id_var.empty()) access_pair["id_variable"] = id_var;
     if (!secret_var.empty()) access_pair["secret_variable"] = secret_var;
     if (!access_pair.empty()) entry["access_pair"] = access_pair;
-    if (!str("s3-access-token-variable").empty()) entry["access_token_variable"] = str("s3-access-token-variable");
+    if (auto t = first({"s3-access-token-variable", "token-variable"}); !t.empty()) entry["access_token_variable"] = t;
+    for (auto [flag_name, key] : {std::pair{"ca-bundle", "ca_bundle"}, std::pair{"credentials-file", "credentials_file"}})
+      if (!str(flag_name).empty()) entry[key] = std::filesystem::absolute(str(flag_name)).string();
     auto profile = !str("profile").empty() ? str("profile") : str("s3-profile");
     if (!profile.empty()) entry["profile"] = profile;
     auto endpoint = !str("endpoint-url").empty() ? str("endpoint-url") : str("s3-endpoint-url");
@@ -214,7 +226,7 @@ class Runner {
     auto p = parse(args, o, "list-mirrors");
     auto cfg = config();
     if (p.vm["to-spack"].as<bool>()) {
-      inv_.out << cfg.to_yaml();
+      inv_.out << cfg.to_spack_yaml();
       return kExitOk;
     }
     if (json()) {

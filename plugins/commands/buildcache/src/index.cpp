@@ -7,6 +7,7 @@
 
 #include <spackext/errors.hpp>
 
+#include "buildcache/parallel.hpp"
 #include "buildcache/spack_json.hpp"
 
 namespace spackext::buildcache {
@@ -38,59 +39,85 @@ void each_string(sj::dom::object o, std::string_view key, Fn&& fn) {
   }
 }
 
+// Reads the arch dict: target is a name, or a dict with one.
+void read_arch(sj::dom::object arch, SpecNode& n) {
+  for (auto [key, value] : arch) {
+    if (key == "platform")
+      n.platform = str(value);
+    else if (key == "platform_os")
+      n.os = str(value);
+    else if (key == "target")
+      n.target = value.is_string() ? str(value) : value.is_object() ? field(value.get_object().value_unsafe(), "name") : "";
+  }
+}
+
+DependencyEdge read_edge(sj::dom::object dep) {
+  DependencyEdge e;
+  for (auto [key, value] : dep) {
+    if (key == "name") {
+      e.name = str(value);
+    } else if (key == "hash") {
+      e.hash = str(value);
+    } else if (key == "parameters" && value.is_object()) {
+      auto params = value.get_object().value_unsafe();
+      each_string(params, "deptypes", [&](std::string_view t) { e.deptypes |= deptype_bit(t); });
+      each_string(params, "virtuals", [&](std::string_view v) {
+        if (v == "c" || v == "cxx" || v == "fortran") e.provides_compiler = true;
+      });
+    }
+  }
+  return e;
+}
+
+// One pass over the node's members (at_key is a linear scan, and a node has a
+// dozen keys; 100,000 nodes made the lookups a third of the parse).
 SpecNode node_from(sj::dom::object spec, const std::string& where) {
   SpecNode n;
-  n.name = field(spec, "name");
-  n.hash = field(spec, "hash");
-  if (n.name.empty() || n.hash.empty()) throw InputError(where, "index record lacks 'name' or 'hash'");
-  sj::dom::element version;
-  if (spec.at_key("version").get(version) == sj::SUCCESS)
-    n.version = version.is_string() ? str(version) : sj::to_string(version);
-  n.namespace_ = field(spec, "namespace");
-  sj::dom::element ext;
-  n.external = spec.at_key("external").get(ext) == sj::SUCCESS;
-  sj::dom::object arch;
-  if (spec.at_key("arch").get_object().get(arch) == sj::SUCCESS) {
-    n.platform = field(arch, "platform");
-    n.os = field(arch, "platform_os");
-    sj::dom::element target;
-    if (arch.at_key("target").get(target) == sj::SUCCESS) {
-      if (target.is_string())
-        n.target = str(target);
-      else if (target.is_object())
-        n.target = field(target.get_object().value_unsafe(), "name");
+  std::string_view compiler_annotation;
+  for (auto [key, value] : spec) {
+    if (key == "name") {
+      n.name = str(value);
+    } else if (key == "hash") {
+      n.hash = str(value);
+    } else if (key == "version") {
+      n.version = value.is_string() ? str(value) : sj::to_string(value);
+    } else if (key == "namespace") {
+      n.namespace_ = str(value);
+    } else if (key == "external") {
+      n.external = true;
+    } else if (key == "arch") {
+      if (value.is_object()) read_arch(value.get_object().value_unsafe(), n);
+    } else if (key == "compiler") {  // v4 nodes
+      if (value.is_object()) {
+        auto compiler = value.get_object().value_unsafe();
+        n.compiler_name = field(compiler, "name");
+        n.compiler_version = field(compiler, "version");
+      }
+    } else if (key == "dependencies") {
+      sj::dom::array deps;
+      if (value.get_array().get(deps) != sj::SUCCESS) continue;
+      n.dependencies.reserve(deps.size());
+      for (auto d : deps)
+        if (d.is_object()) n.dependencies.push_back(read_edge(d.get_object().value_unsafe()));
+    } else if (key == "annotations") {
+      sj::dom::object annotations;
+      sj::dom::element c;
+      if (value.get_object().get(annotations) == sj::SUCCESS && annotations.at_key("compiler").get(c) == sj::SUCCESS &&
+          c.get_string().get(compiler_annotation) != sj::SUCCESS)
+        compiler_annotation = {};
     }
   }
-  sj::dom::object compiler;
-  if (spec.at_key("compiler").get_object().get(compiler) == sj::SUCCESS) {
-    n.compiler_name = field(compiler, "name");
-    n.compiler_version = field(compiler, "version");
-  }
-  sj::dom::array deps;
-  if (spec.at_key("dependencies").get_array().get(deps) == sj::SUCCESS) {
-    for (auto d : deps) {
-      sj::dom::object dobj;
-      if (d.get_object().get(dobj) != sj::SUCCESS) continue;
-      DependencyEdge e;
-      e.name = field(dobj, "name");
-      e.hash = field(dobj, "hash");
-      sj::dom::object params;
-      if (dobj.at_key("parameters").get_object().get(params) == sj::SUCCESS) {
-        each_string(params, "deptypes", [&](std::string_view t) { e.deptypes |= deptype_bit(t); });
-        each_string(params, "virtuals", [&](std::string_view v) {
-          if (v == "c" || v == "cxx" || v == "fortran") e.provides_compiler = true;
-        });
-      }
-      if (n.compiler_name.empty() && e.provides_compiler) {
+  if (n.name.empty() || n.hash.empty()) throw InputError(where, "index record lacks 'name' or 'hash'");
+  // v5: the compiler is the first dependency providing c, cxx or fortran
+  // (a v4 node-level compiler wins).
+  if (n.compiler_name.empty())
+    for (const auto& e : n.dependencies)
+      if (e.provides_compiler) {
         n.compiler_name = e.name;
         n.compiler_hash = e.hash;
+        break;
       }
-      n.dependencies.push_back(std::move(e));
-    }
-  }
-  sj::dom::object annotations;
-  if (spec.at_key("annotations").get_object().get(annotations) == sj::SUCCESS)
-    set_compiler_from_annotation(n, field(annotations, "compiler"));
+  set_compiler_from_annotation(n, compiler_annotation);
   return n;
 }
 
@@ -101,12 +128,35 @@ std::size_t BuildcacheIndex::in_buildcache_count() const {
       std::count_if(records.begin(), records.end(), [](const auto& r) { return r.in_buildcache; }));
 }
 
+namespace {
+BuildcacheIndex read_index(sj::dom::element doc, const std::string& where);
+}
+
 BuildcacheIndex parse_index(std::string_view text, const std::string& where) {
   sj::dom::parser parser;
   sj::padded_string padded(text);
   sj::dom::element doc;
   if (auto err = parser.parse(padded).get(doc); err)
     throw InputError(where, std::string("malformed index JSON: ") + sj::error_message(err));
+  return read_index(doc, where);
+}
+
+static_assert(kIndexParsePadding >= sj::SIMDJSON_PADDING);
+
+BuildcacheIndex parse_index(const std::string& text, const std::string& where) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end; a string with
+  // that much spare capacity is parsed in place instead of copied (a 100 MB
+  // index copy is a tenth of the parse).
+  if (text.capacity() < text.size() + sj::SIMDJSON_PADDING) return parse_index(std::string_view(text), where);
+  sj::dom::parser parser;
+  sj::dom::element doc;
+  if (auto err = parser.parse(text.data(), text.size(), false).get(doc); err)
+    throw InputError(where, std::string("malformed index JSON: ") + sj::error_message(err));
+  return read_index(doc, where);
+}
+
+namespace {
+BuildcacheIndex read_index(sj::dom::element doc, const std::string& where) {
   sj::dom::object db;
   if (doc.at_key("database").get_object().get(db) != sj::SUCCESS)
     throw InputError(where, "index has no 'database' object");
@@ -117,21 +167,32 @@ BuildcacheIndex parse_index(std::string_view text, const std::string& where) {
   sj::dom::object installs;
   if (db.at_key("installs").get_object().get(installs) != sj::SUCCESS)
     throw InputError(where, "index has no 'database.installs' object");
-  index.records.reserve(installs.size());
-  for (auto [key, value] : installs) {
-    sj::dom::object rec;
-    sj::dom::object spec;
-    if (value.get_object().get(rec) != sj::SUCCESS || rec.at_key("spec").get_object().get(spec) != sj::SUCCESS)
-      throw InputError(where, "index record '" + std::string(key) + "' has no 'spec' object");
-    IndexRecord r;
-    r.spec = node_from(spec, where);
-    int64_t rc = 0;
-    if (rec.at_key("ref_count").get_int64().get(rc) == sj::SUCCESS) r.ref_count = static_cast<int>(rc);
-    bool ib = false;
-    if (rec.at_key("in_buildcache").get_bool().get(ib) == sj::SUCCESS) r.in_buildcache = ib;
-    index.records.push_back(std::move(r));
-  }
-  std::unordered_map<std::string, const SpecNode*> by_hash;
+  // The DOM is read-only once parsed: records are built from it on all cores
+  // (copying strings out of it is most of the work), each into its own slot
+  // so file order is kept.
+  std::vector<std::pair<std::string_view, sj::dom::element>> items;
+  items.reserve(installs.size());
+  for (auto [key, value] : installs) items.emplace_back(key, value);
+  index.records.resize(items.size());
+  constexpr std::size_t kChunk = 2048;
+  const std::size_t chunks = (items.size() + kChunk - 1) / kChunk;
+  parallel_for(chunks, chunks > 4 ? default_jobs() : 1, [&](std::size_t c) {
+    const std::size_t end = std::min(items.size(), (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      const auto& [key, value] = items[i];
+      sj::dom::object rec;
+      sj::dom::object spec;
+      if (value.get_object().get(rec) != sj::SUCCESS || rec.at_key("spec").get_object().get(spec) != sj::SUCCESS)
+        throw InputError(where, "index record '" + std::string(key) + "' has no 'spec' object");
+      IndexRecord& r = index.records[i];
+      r.spec = node_from(spec, where);
+      int64_t rc = 0;
+      if (rec.at_key("ref_count").get_int64().get(rc) == sj::SUCCESS) r.ref_count = static_cast<int>(rc);
+      bool ib = false;
+      if (rec.at_key("in_buildcache").get_bool().get(ib) == sj::SUCCESS) r.in_buildcache = ib;
+    }
+  });
+  std::unordered_map<std::string_view, const SpecNode*> by_hash;
   std::vector<SpecNode*> nodes;
   by_hash.reserve(index.records.size());
   for (auto& r : index.records) {
@@ -141,6 +202,7 @@ BuildcacheIndex parse_index(std::string_view text, const std::string& where) {
   resolve_compilers(nodes, by_hash);
   return index;
 }
+}  // namespace
 
 namespace {
 

@@ -13,10 +13,16 @@ namespace spackext::buildcache {
 
 namespace {
 
-const std::set<std::string> kConnectionKeys = {"access_pair", "access_token_variable", "profile",
-                                               "endpoint_url", "access_token"};
-const std::set<std::string> kEntryKeys = {"url", "fetch", "push", "source", "binary", "signed", "autopush",
-                                          "access_pair", "access_token_variable", "profile", "endpoint_url"};
+// Connection keys spack-ext adds to Spack's schema (Spack reads its CA from
+// config:ssl_certs and GCS credentials from the environment). They are kept
+// in spack-ext's own mirrors.yaml and left out of `--to-spack` exports.
+const std::set<std::string> kExtensionKeys = {"ca_bundle", "credentials_file"};
+const std::set<std::string> kConnectionKeys = {"access_pair", "access_token_variable", "profile", "endpoint_url",
+                                               "access_token", "ca_bundle", "credentials_file"};
+const std::set<std::string> kEntryKeys = {"url",         "fetch",        "push",      "source",
+                                          "binary",      "signed",       "autopush",  "access_pair",
+                                          "access_token_variable", "profile", "endpoint_url", "ca_bundle",
+                                          "credentials_file"};
 
 std::string at_line(const std::string& file, const YAML::Node& n) {
   return file + ":" + std::to_string(n.Mark().line + 1);
@@ -78,7 +84,7 @@ void validate_connection(const Json& obj, const std::string& where) {
     if (ap->contains("id") == ap->contains("id_variable"))
       throw InputError(where, "access_pair needs exactly one of 'id' and 'id_variable'");
   }
-  for (const char* k : {"access_token_variable", "profile", "endpoint_url", "url"})
+  for (const char* k : {"access_token_variable", "profile", "endpoint_url", "url", "ca_bundle", "credentials_file"})
     if (obj.contains(k) && !obj[k].is_string() && !obj[k].is_null())
       throw InputError(where, std::string("'") + k + "' must be a string");
 }
@@ -146,6 +152,19 @@ std::string MirrorsConfig::to_yaml() const {
   doc["mirrors"] = mirrors_;
   emit(out, doc);
   return std::string(out.c_str()) + "\n";
+}
+
+std::string MirrorsConfig::to_spack_yaml() const {
+  MirrorsConfig spack;
+  spack.mirrors_ = mirrors_;
+  for (auto& [name, entry] : spack.mirrors_.items()) {
+    if (!entry.is_object()) continue;
+    for (const auto& k : kExtensionKeys) entry.erase(k);
+    for (const char* d : {"fetch", "push"})
+      if (entry.contains(d) && entry[d].is_object())
+        for (const auto& k : kExtensionKeys) entry[d].erase(k);
+  }
+  return spack.to_yaml();
 }
 
 void MirrorsConfig::save(const std::filesystem::path& file) const {

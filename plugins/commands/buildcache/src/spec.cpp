@@ -101,7 +101,7 @@ SpecNode parse_node(const Json& node, const std::string& where) {
 }
 
 void resolve_compilers(std::vector<SpecNode*>& nodes,
-                       const std::unordered_map<std::string, const SpecNode*>& by_hash) {
+                       const std::unordered_map<std::string_view, const SpecNode*>& by_hash) {
   for (auto* n : nodes) {
     if (n->compiler_hash.empty() || !n->compiler_version.empty()) continue;
     if (auto it = by_hash.find(n->compiler_hash); it != by_hash.end())
@@ -110,7 +110,7 @@ void resolve_compilers(std::vector<SpecNode*>& nodes,
 }
 
 void resolve_compilers(std::vector<SpecNode>& nodes) {
-  std::unordered_map<std::string, const SpecNode*> by_hash;
+  std::unordered_map<std::string_view, const SpecNode*> by_hash;
   std::vector<SpecNode*> ptrs;
   for (auto& n : nodes) {
     by_hash.emplace(n.hash, &n);

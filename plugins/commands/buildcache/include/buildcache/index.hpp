@@ -26,6 +26,13 @@ struct BuildcacheIndex {
 
 // Parses index.json text; `where` (mirror + key) names it in errors.
 BuildcacheIndex parse_index(std::string_view text, const std::string& where);
+// The same, parsing in place when `text` has kIndexParsePadding bytes of
+// spare capacity (read_object leaves them); otherwise it copies.
+BuildcacheIndex parse_index(const std::string& text, const std::string& where);
+inline constexpr std::size_t kIndexParsePadding = 64;  // = SIMDJSON_PADDING
+inline BuildcacheIndex parse_index(const char* text, const std::string& where) {
+  return parse_index(std::string_view(text), where);
+}
 
 // Builds the index Spack's update-index writes from spec files (each a
 // spec-file document): every node of every spec, dependencies first,

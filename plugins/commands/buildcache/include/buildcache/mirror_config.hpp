@@ -1,6 +1,8 @@
 // Mirrors in the shape of Spack's mirrors.yaml (spec-formats §3):
 //   mirrors: {<name>: <url> | {url, fetch, push, source, binary, signed,
 //             autopush, access_pair, access_token_variable, profile, endpoint_url}}
+// plus spack-ext's own connection keys ca_bundle (PEM file for https/oci/gs)
+// and credentials_file (GCS service-account key).
 // spack-ext keeps its own copy in <config_dir>/mirrors.yaml, so `--to-spack`
 // is a plain export and `--from-spack` a validated merge.
 #pragma once
@@ -27,6 +29,8 @@ class MirrorsConfig {
   // Writes atomically (temp file + rename).
   void save(const std::filesystem::path& file) const;
   std::string to_yaml() const;
+  // As Spack accepts it: without spack-ext's own keys (ca_bundle, credentials_file).
+  std::string to_spack_yaml() const;
 
   const Json& mirrors() const { return mirrors_; }
   bool contains(const std::string& name) const { return mirrors_.contains(name); }

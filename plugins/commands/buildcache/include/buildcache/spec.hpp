@@ -66,6 +66,6 @@ SpecFile parse_spec_file(const Json& doc, const std::string& where);
 // `nodes` (by hash) and fill compiler_version.
 void resolve_compilers(std::vector<SpecNode>& nodes);
 void resolve_compilers(std::vector<SpecNode*>& nodes,
-                       const std::unordered_map<std::string, const SpecNode*>& by_hash);
+                       const std::unordered_map<std::string_view, const SpecNode*>& by_hash);
 
 }  // namespace spackext::buildcache

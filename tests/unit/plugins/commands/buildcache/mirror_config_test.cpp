@@ -93,5 +93,38 @@ TEST(MirrorAccess, UrlsAndRedaction) {
   EXPECT_EQ(redact_url("https://host/p@x"), "https://host/p@x");
 }
 
+TEST(MirrorsConfig, ExtensionKeysReachTheBackendButNotSpackExports) {
+  TempDir tmp;
+  auto file = tmp / "mirrors.yaml";
+  write_file(file,
+             "mirrors:\n"
+             "  site:\n"
+             "    url: https://cache.example.invalid/spack\n"
+             "    ca_bundle: /etc/site/ca.pem\n"
+             "    push:\n"
+             "      url: gs://bucket/cache\n"
+             "      credentials_file: /etc/site/sa.json\n");
+  auto cfg = MirrorsConfig::load(file);
+  EXPECT_EQ(cfg.fetch("site")->settings["ca_bundle"], "/etc/site/ca.pem");
+  EXPECT_EQ(cfg.push("site")->settings["credentials_file"], "/etc/site/sa.json");
+  const auto spack = cfg.to_spack_yaml();
+  EXPECT_EQ(spack.find("ca_bundle"), std::string::npos) << spack;
+  EXPECT_EQ(spack.find("credentials_file"), std::string::npos) << spack;
+  EXPECT_NE(spack.find("gs://bucket/cache"), std::string::npos) << spack;
+  EXPECT_NE(cfg.to_yaml().find("ca_bundle"), std::string::npos);  // our own copy keeps them
+}
+
+TEST(MirrorsConfig, ExtensionKeysMustBeStrings) {
+  TempDir tmp;
+  auto file = tmp / "mirrors.yaml";
+  write_file(file, "mirrors:\n  site:\n    url: https://x.invalid\n    ca_bundle: [1, 2]\n");
+  try {
+    MirrorsConfig::load(file);
+    FAIL() << "accepted a list as ca_bundle";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'ca_bundle' must be a string"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace spackext::buildcache
