@@ -1,11 +1,13 @@
 #include "file_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -22,6 +24,10 @@ namespace {
 constexpr std::size_t kChunk = 1 << 20;
 // Temp files carry this prefix; list() skips them.
 constexpr std::string_view kTempPrefix = ".spackext-tmp-";
+// A temp file untouched this long belongs to a writer that died (kill -9, a
+// crash, a lost node): a live writer refreshes its mtime with every chunk,
+// and HTTP transfers abort after 30 s without progress.
+constexpr auto kAbandonedAfter = std::chrono::hours(1);
 
 std::string errno_text(int err) { return std::generic_category().message(err); }
 
@@ -65,6 +71,27 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
+
+// An exclusive flock on a folder, held while an object in it is published:
+// a conditional put (If-Match) checks the current version and renames under
+// it, and every other put renames under it too, so no replacement can slip in
+// between the check and the rename (flock also works on NFS, as fcntl locks).
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& dir) : fd_{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)} {
+    if (fd_.fd < 0) throw Error("cannot open " + dir.string() + ": " + errno_text(errno));
+    while (::flock(fd_.fd, LOCK_EX) != 0)
+      if (errno != EINTR) throw Error("cannot lock " + dir.string() + ": " + errno_text(errno));
+  }
+
+ private:
+  Fd fd_;
+};
+
+bool abandoned(const struct stat& st) {
+  const auto mtime = std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
+  return std::chrono::system_clock::now() - mtime > kAbandonedAfter;
+}
 
 }  // namespace
 
@@ -113,8 +140,14 @@ void FileMirrorStore::list(std::string_view prefix,
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) throw Error(url() + ": cannot list " + start.string() + ": " + ec.message());
     const auto name = it->path().filename().string();
-    if (name.rfind(kTempPrefix, 0) == 0) continue;
     struct stat st {};
+    if (name.rfind(kTempPrefix, 0) == 0) {
+      // Listing is how a sync or update-index starts, so this is where the
+      // leftovers of killed writers are swept (best effort).
+      if (pushable_ && ::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && abandoned(st))
+        ::unlink(it->path().c_str());
+      continue;
+    }
     if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     auto key = it->path().lexically_relative(root_).generic_string();
     if (key.compare(0, p.size(), p) != 0) continue;
@@ -196,6 +229,7 @@ ObjectInfo FileMirrorStore::put(std::string_view key, std::uint64_t size, const 
     ::unlink(tmp.c_str());
     throw Error(url() + ": writing " + std::string(key) + ": " + why);
   };
+  FolderLock lock(path.parent_path());
   if (options.if_none_match) {
     // link() refuses to replace: an atomic create-only publish.
     if (::link(tmp.c_str(), path.c_str()) != 0) {

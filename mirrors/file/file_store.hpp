@@ -1,7 +1,9 @@
 // A mirror on the local filesystem (file:///abs/path). Keys are relative
 // paths below the root. Writes go to a temporary name in the target folder
 // and are renamed into place, so a reader never sees half an object and a
-// crash leaves only a hidden temp file behind (ignored by list()).
+// crash leaves only a hidden temp file behind: list() skips it, and sweeps
+// it once it has been untouched for an hour. Publishing takes a lock on the
+// folder, so If-Match is a real compare-and-swap among spack-ext writers.
 #pragma once
 
 #include <filesystem>
