@@ -10,6 +10,7 @@
 #include "buildcache/digest.hpp"
 #include "buildcache/gzip.hpp"
 #include "buildcache/parallel.hpp"
+#include "buildcache/spack_json.hpp"
 
 namespace spackext::buildcache {
 
@@ -28,14 +29,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-Json parse_json(const std::string& text, const std::string& where) {
-  try {
-    return Json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(where, std::string("malformed JSON: ") + e.what());
-  }
-}
 
 // One record of a v3 manifest.
 struct ManifestRecord {

@@ -6,6 +6,7 @@
 
 #include "buildcache/clearsign.hpp"
 #include "buildcache/digest.hpp"
+#include "buildcache/oci_tags.hpp"
 #include "buildcache/spack_json.hpp"
 
 namespace spackext::buildcache {
@@ -147,6 +148,7 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions
                                                    {"size", text.size()}}});
             put_guarded(store, kOciIndexManifest, dump_compact(manifest), before[kOciIndexManifest],
                         "application/vnd.oci.image.manifest.v1+json");
+            ensure_oci_tags(store, {"index.spack"});  // a dump on disk lists its tags itself
           }
         }
         out.push_back(p);

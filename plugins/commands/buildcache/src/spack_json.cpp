@@ -1,5 +1,7 @@
 #include "buildcache/spack_json.hpp"
 
+#include <spackext/errors.hpp>
+
 namespace spackext::buildcache {
 
 namespace {
@@ -51,5 +53,13 @@ std::string dump_token_per_line(const nlohmann::ordered_json& value) {
 }
 
 std::string dump_compact(const nlohmann::ordered_json& value) { return scalar(value); }
+
+nlohmann::ordered_json parse_json(const std::string& text, const std::string& where) {
+  try {
+    return nlohmann::ordered_json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("malformed JSON: ") + e.what());
+  }
+}
 
 }  // namespace spackext::buildcache

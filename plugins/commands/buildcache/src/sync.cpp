@@ -12,6 +12,7 @@
 
 #include "buildcache/digest.hpp"
 #include "buildcache/index_store.hpp"
+#include "buildcache/oci_tags.hpp"
 #include "buildcache/parallel.hpp"
 #include "buildcache/verify.hpp"
 
@@ -90,9 +91,10 @@ int phase_of(const std::string& key) {
   if (is_content_addressed(key) || (starts_with(key, "build_cache/") && key.size() > 6 &&
                                     key.compare(key.size() - 6, 6, ".spack") == 0))
     return 0;  // content
-  if (key == "tags/list") return 2;  // an OCI dump's tag list follows its manifests
   return 1;    // metadata
 }
+
+constexpr std::string_view kOciManifests = "manifests/";
 
 }  // namespace
 
@@ -151,7 +153,6 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     if (e.layout == Layout::oci) {  // dependency layers of the image too
       for (const auto& b : cat.other_blobs)
         if (b.role == "layer") wanted.insert(b.key);
-      wanted.insert("tags/list");
     }
   }
   for (const auto& [key, info] : cat.objects)
@@ -160,14 +161,20 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
       wanted.insert(key);
   for (const auto& b : cat.other_blobs)
     if (b.role == "key") wanted.insert(b.key);
+  // The tag list is not copied: it is made to name the synced tags once their
+  // manifests are in (a registry derives it; a dump on disk gets the union).
   std::vector<std::string> keys;
-  for (const auto& k : wanted)
-    if (!is_index_object(k) && cat.objects.count(k)) keys.push_back(k);
+  std::set<std::string> oci_tags;
+  for (const auto& k : wanted) {
+    if (k == kOciTagList || is_index_object(k) || !cat.objects.count(k)) continue;
+    keys.push_back(k);
+    if (cat.layouts.count(Layout::oci) && starts_with(k, kOciManifests)) oci_tags.insert(k.substr(kOciManifests.size()));
+  }
 
   // Skip what DST already has: one listing, then per-object decisions.
   std::map<std::string, ObjectInfo> existing;
   dst.list("", [&](const ObjectInfo& o) { existing.emplace(o.key, o); });
-  std::vector<const ObjectInfo*> todo[3];
+  std::vector<const ObjectInfo*> todo[2];
   std::uint64_t total = 0;
   for (const auto& k : keys) {
     const auto& info = cat.objects.at(k);
@@ -208,6 +215,7 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
       }
     });
   }
+  if (!oci_tags.empty()) ensure_oci_tags(dst, oci_tags, read_oci_tags(src).name);
   if (options.update_index && (report.copied > 0 || !load_index(dst)))
     for (const auto& p : update_indexes(dst, {options.jobs})) report.indexes.push_back(p.key);
   if (progress) progress->finish(true);

@@ -8,6 +8,9 @@
 
 namespace spackext::buildcache {
 
+// Parses a (metadata-sized) JSON document; InputError naming `where`.
+nlohmann::ordered_json parse_json(const std::string& text, const std::string& where);
+
 // json.dumps(value, indent=0, separators=(",", ":")): a newline after every
 // token, no indentation, ASCII-escaped. Spack writes manifests and the
 // payload of clearsigned files this way so gpg never sees an overlong line.

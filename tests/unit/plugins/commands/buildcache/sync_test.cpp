@@ -2,6 +2,7 @@
 // dry runs, and resuming after a failure half-way.
 #include <gtest/gtest.h>
 
+#include "buildcache/oci_tags.hpp"
 #include "buildcache/sync.hpp"
 #include "buildcache/verify.hpp"
 #include "file_store.hpp"
@@ -72,6 +73,23 @@ TEST(Sync, CopiesEveryFixtureCompletelyAndThenNothing) {
     EXPECT_EQ(again.copied, 0u) << rel;
     EXPECT_EQ(again.skipped, r.copied) << rel;
   }
+}
+
+// The tag list of an OCI dump is merged, not copied over: a tag only the
+// destination has survives, and every synced tag is listed.
+TEST(Sync, OciTagListIsMergedNotOverwritten) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
+  TempDir tmp;
+  mirrors::FileMirrorStore src(src_dir), dst(tmp / "dst");
+  put_bytes(dst, "tags/list", R"({"name":"peer/buildcache","tags":["site-extra.spack"]})");
+  SyncOptions o;
+  o.jobs = 2;
+  sync_mirrors(src, dst, o);
+  auto expected = read_oci_tags(src).tags;  // Spack's own tag list
+  ASSERT_EQ(expected.size(), 4u);
+  expected.insert("site-extra.spack");
+  EXPECT_EQ(read_oci_tags(dst).tags, expected);
+  EXPECT_EQ(read_oci_tags(dst).name, "peer/buildcache");
 }
 
 TEST(Sync, OnlyQueryAndDryRun) {
