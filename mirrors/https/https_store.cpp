@@ -90,8 +90,8 @@ void HttpsStore::fail(const http::Response& r, const std::string& action, std::s
   if (r.status == 401 || r.status == 403)
     throw InputError(mirror + ": " + object,
                      "HTTP " + std::to_string(r.status) +
-                         ": the server refused the credentials: they are missing or wrong (access_pair for basic "
-                         "auth, access_token_variable for a bearer token)");
+                         ": credentials are missing or wrong (the server refused them; set access_pair for basic "
+                         "auth or access_token_variable for a bearer token in the mirror entry)");
   http::check(r, mirror + ": " + object);
   throw Error(mirror + ": " + object + ": unexpected HTTP " + std::to_string(r.status));
 }
@@ -205,11 +205,11 @@ void HttpsStore::walk(const std::string& dir, std::string_view prefix,
 
 // ---- writing -------------------------------------------------------------
 
-void HttpsStore::upload(const std::string& temp_key, std::uint64_t size, const ByteSource& source,
-                        const std::string& content_type) {
+void HttpsStore::upload(const std::string& temp_key, const std::string& key, std::uint64_t size,
+                        const ByteSource& source, const std::string& content_type) {
   auto req = request("PUT", object_url(temp_key));
   if (!content_type.empty()) req.headers.emplace_back("Content-Type", content_type);
-  const std::string shown = client_->redact(url_) + ": upload of '" + temp_key + "'";
+  const std::string shown = client_->redact(url_) + ": upload of '" + key + "'";
   struct Stream {
     const ByteSource* source;
     std::uint64_t remaining;
@@ -253,7 +253,7 @@ void HttpsStore::upload(const std::string& temp_key, std::uint64_t size, const B
   }
   http::Response res;
   try {
-    res = send(req, "upload", temp_key);
+    res = send(req, "upload", key);
   } catch (const http::HttpError& e) {
     if (stream->short_source)
       throw Error(shown + ": the source ended " + std::to_string(stream->remaining) + " bytes early");
@@ -261,7 +261,7 @@ void HttpsStore::upload(const std::string& temp_key, std::uint64_t size, const B
       throw Error(shown + ": the transfer failed and a streamed upload cannot be resent; try again");
     throw;
   }
-  if (res.status >= 300) fail(res, "upload", temp_key);
+  if (res.status >= 300) fail(res, "upload", key);
 }
 
 void HttpsStore::remove_quietly(const std::string& key) noexcept {
@@ -281,7 +281,7 @@ ObjectInfo HttpsStore::put(std::string_view key_view, std::uint64_t size, const 
   // a reader sees the old object or the new one, never a partial one.
   const std::string temp = key + std::string(kTempMarker) + random_hex(16);
   try {
-    upload(temp, size, source, options.content_type);
+    upload(temp, key, size, source, options.content_type);
     if (!options.if_match.empty()) {
       // nginx (ngx_http_dav_module) ignores If-Match on MOVE and PUT, so the
       // condition is checked here: compare the current etag, then MOVE.

@@ -52,7 +52,8 @@ class HttpsStore final : public MirrorStore {
   // Turns a failed status into the Error a user can act on.
   [[noreturn]] void fail(const http::Response& response, const std::string& action, std::string_view key) const;
   void walk(const std::string& dir, std::string_view prefix, const std::function<void(const ObjectInfo&)>& visit);
-  void upload(const std::string& temp_key, std::uint64_t size, const ByteSource& source,
+  // PUT of `key`'s bytes to `temp_key` (messages name `key`).
+  void upload(const std::string& temp_key, const std::string& key, std::uint64_t size, const ByteSource& source,
               const std::string& content_type);
   void remove_quietly(const std::string& key) noexcept;
 

@@ -36,7 +36,8 @@ std::set<std::string> in_buildcache_v2(const fs::path& mirror) {
 
 std::set<std::string> listed_hashes(const std::string& json_out) {
   std::set<std::string> out;
-  for (const auto& s : nlohmann::json::parse(json_out).at("specs")) out.insert(s.at("hash").get<std::string>());
+  const auto doc = nlohmann::json::parse(json_out);  // kept alive for the loop
+  for (const auto& s : doc.at("specs")) out.insert(s.at("hash").get<std::string>());
   return out;
 }
 
@@ -48,12 +49,12 @@ bool has_temporaries(const fs::path& root) {
 
 // A DAV server where anyone reads and "uploader" writes, and a host whose
 // mirrors.yaml names it with the credentials in variables.
-struct Setup {
+struct DavMirrorSetup {
   TempDir home, server_dir;
   spackext::test::NginxDav server;
   spackext::testing::RunOptions env;
 
-  explicit Setup(bool signed_mirror)
+  explicit DavMirrorSetup(bool signed_mirror)
       : server(server_dir.path(), [] {
           spackext::test::NginxDavOptions o;
           o.auth = spackext::test::DavAuth::basic_for_writes;
@@ -91,7 +92,7 @@ TEST(HttpsCli, SyncSignedV3FixtureThenListAndVerifyOverHttps) {
   SPACKEXT_REQUIRE_NGINX_DAV();
   SPACKEXT_REQUIRE_FIXTURE(fixture, "fixtures/spack/buildcache-v3-signed");
   if (!fs::exists("/usr/bin/gpg")) GTEST_SKIP() << "/usr/bin/gpg not installed";
-  Setup s(true);
+  DavMirrorSetup s(true);
   ASSERT_TRUE(s.server.ready()) << s.server.log();
   ASSERT_NO_FATAL_FAILURE(s.configure_and_sync(fixture));
   // Every blob Spack wrote is on the server, byte for byte.
@@ -103,7 +104,7 @@ TEST(HttpsCli, SyncSignedV3FixtureThenListAndVerifyOverHttps) {
   }
   auto list = run_host({"--json", "buildcache", "list", "dav"}, s.home.path(), s.env);
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(listed_hashes(list.out), in_buildcache_v3(fixture));
+  EXPECT_EQ(listed_hashes(list.out), in_buildcache_v3(fixture)) << list.out << list.err;
 
   // Signatures checked with the key published on the https mirror itself.
   fs::create_directories(s.home.path() / "keyring");
@@ -136,12 +137,12 @@ TEST(HttpsCli, SyncSignedV3FixtureThenListAndVerifyOverHttps) {
 TEST(HttpsCli, SyncUnsignedV2FixtureAndWritesNeedCredentials) {
   SPACKEXT_REQUIRE_NGINX_DAV();
   SPACKEXT_REQUIRE_FIXTURE(fixture, "fixtures/spack/buildcache-v2-unsigned");
-  Setup s(false);
+  DavMirrorSetup s(false);
   ASSERT_TRUE(s.server.ready()) << s.server.log();
   ASSERT_NO_FATAL_FAILURE(s.configure_and_sync(fixture));
   auto list = run_host({"--json", "buildcache", "list", "dav"}, s.home.path(), s.env);
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(listed_hashes(list.out), in_buildcache_v2(fixture));
+  EXPECT_EQ(listed_hashes(list.out), in_buildcache_v2(fixture)) << list.out << list.err;
   auto verify = run_host({"buildcache", "verify", "dav", "--no-signatures"}, s.home.path(), s.env);
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 
