@@ -92,6 +92,10 @@ void HttpsStore::fail(const http::Response& r, const std::string& action, std::s
                      "HTTP " + std::to_string(r.status) +
                          ": credentials are missing or wrong (the server refused them; set access_pair for basic "
                          "auth or access_token_variable for a bearer token in the mirror entry)");
+  if (r.status == 405 || r.status == 501)
+    throw Error(mirror + ": " + object + ": HTTP " + std::to_string(r.status) +
+                ": the server does not allow this method; writing to an http(s) mirror needs WebDAV "
+                "(PUT, MOVE, DELETE enabled)");
   http::check(r, mirror + ": " + object);
   throw Error(mirror + ": " + object + ": unexpected HTTP " + std::to_string(r.status));
 }

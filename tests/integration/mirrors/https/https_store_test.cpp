@@ -228,6 +228,16 @@ TEST_F(HttpsStoreTest, ReadersNeverSeeAPartialObjectAndNoTemporariesRemain) {
   EXPECT_EQ(bad_reads.load(), 0);
   EXPECT_EQ(bad_lists.load(), 0);
   EXPECT_TRUE(temporaries_on_disk(server_->root()).empty());
+  // nginx itself stages PUT bodies and renames them into place, so the reads
+  // above would also pass with a plain PUT; servers that write in place need
+  // the store's own protocol: bytes to a temporary name, then one MOVE.
+  const auto access = spackext::testing::read_file(dir_.path() / "access.log");
+  EXPECT_NE(access.find("\"PUT /mirror/root/index/shared.bin.spackext-tmp-"), std::string::npos);
+  EXPECT_NE(access.find("\"MOVE /mirror/root/index/shared.bin.spackext-tmp-"), std::string::npos);
+  EXPECT_EQ(access.find("\"PUT /mirror/root/index/shared.bin HTTP"), std::string::npos);
+  // Another writer's upload in flight is never listed.
+  spackext::testing::write_file(server_->root() / "mirror/root/index/shared.bin.spackext-tmp-0123456789abcdef", "x");
+  EXPECT_EQ(list_keys(*store_, "index/"), std::set<std::string>{"index/shared.bin"});
 }
 
 TEST_F(HttpsStoreTest, FailedUploadLeavesTheOldObjectAndNoTemporary) {
@@ -368,11 +378,11 @@ TEST(HttpsStorePlain, HttpSchemeWorksTheSameWay) {
   EXPECT_EQ(list_keys(*store, ""), std::set<std::string>{"a/b"});
 }
 
-TEST(HttpsStoreNoDav, ListingWithoutWebDavSaysSoWhileDownloadsWork) {
+TEST(HttpsStoreNoDav, ListingAndWritingWithoutWebDavSaySoWhileDownloadsWork) {
   SPACKEXT_REQUIRE_NGINX_DAV();
   TempDir dir;
   NginxDavOptions o;
-  o.webdav_listing = false;
+  o.webdav = false;
   NginxDav server(dir.path(), o);
   ASSERT_TRUE(server.ready()) << server.log();
   fs::create_directories(server.root() / "cache/v3");
@@ -386,6 +396,14 @@ TEST(HttpsStoreNoDav, ListingWithoutWebDavSaysSoWhileDownloadsWork) {
     EXPECT_NE(std::string(e.what()).find("needs WebDAV"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(server.url("/cache")), std::string::npos) << e.what();
   }
+  try {
+    spackext::put_bytes(store, "v3/new.json", "{}");
+    FAIL() << "PUT to a static server succeeded";
+  } catch (const spackext::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs WebDAV"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("v3/new.json"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(server.root() / "cache/v3/new.json"));
 }
 
 TEST(HttpsStoreAuth, AnonymousReadsWhileWritesNeedTheRightPassword) {

@@ -1,7 +1,7 @@
 // Starts nginx with WebDAV (ngx_http_dav_module + dav-ext) on a free loopback
 // port, serving a folder in the test's temp dir over TLS with a throwaway CA
 // made by the openssl CLI; stops it by PID. Variants: plain http, no WebDAV
-// listing, basic auth for writes only, a bearer token for everything.
+// (a static server), basic auth for writes only, a bearer token for everything.
 #pragma once
 
 #include <signal.h>
@@ -31,7 +31,7 @@ enum class DavAuth { none, basic_for_writes, bearer_for_all };
 
 struct NginxDavOptions {
   bool tls = true;
-  bool webdav_listing = true;  // dav-ext's PROPFIND; off = a plain static server
+  bool webdav = true;  // PUT/MOVE/DELETE and dav-ext's PROPFIND; off = a plain static server
   DavAuth auth = DavAuth::none;
   std::string user = "uploader";
   std::string password = "pw-Secret-4711";
@@ -136,7 +136,7 @@ class NginxDav {
   std::string config() const {
     const auto d = dir_.string();
     std::string c;
-    if (options_.webdav_listing) c += "load_module " + kDavExtModule.string() + ";\n";
+    if (options_.webdav) c += "load_module " + kDavExtModule.string() + ";\n";
     // Workers of a root master would run as nobody and fail to write here.
     if (::geteuid() == 0) c += "user root;\n";
     // One worker: nginx's Overwrite: F check is atomic only within a worker.
@@ -153,9 +153,9 @@ class NginxDav {
     if (options_.tls)
       c += "    ssl_certificate " + d + "/pki/server.pem;\n    ssl_certificate_key " + d + "/pki/server.key;\n";
     c += "    root " + d + "/www;\n    client_max_body_size 0;\n    location / {\n";
-    c += "      dav_methods PUT DELETE MKCOL COPY MOVE;\n";
-    if (options_.webdav_listing) c += "      dav_ext_methods PROPFIND OPTIONS;\n";
-    c += "      create_full_put_path on;\n      dav_access user:rw group:r all:r;\n";
+    if (options_.webdav)
+      c += "      dav_methods PUT DELETE MKCOL COPY MOVE;\n      dav_ext_methods PROPFIND OPTIONS;\n"
+           "      create_full_put_path on;\n      dav_access user:rw group:r all:r;\n";
     if (options_.auth == DavAuth::basic_for_writes)
       c += "      limit_except GET HEAD OPTIONS PROPFIND { auth_basic \"mirror\"; auth_basic_user_file " + d +
            "/htpasswd; }\n";
