@@ -28,10 +28,11 @@ std::string random_hex(std::size_t n) {
 
 bool is_temp(std::string_view key) { return key.find(kTempMarker) != std::string_view::npos; }
 
-bool looks_like_tls_failure(const std::string& message) {
-  for (const char* marker : {"SSL", "certificate", "TLS"})
-    if (message.find(marker) != std::string::npos) return true;
-  return false;
+// libcurl's messages: "SSL certificate problem: self-signed certificate",
+// "SSL: no alternative certificate subject name matches target host name".
+bool is_certificate_failure(const std::string& message) { return message.find("certificate") != std::string::npos; }
+bool is_tls_failure(const std::string& message) {
+  return message.find("SSL") != std::string::npos || message.find("TLS") != std::string::npos;
 }
 
 }  // namespace
@@ -75,11 +76,13 @@ http::Response HttpsStore::send(const http::Request& request, const std::string&
   try {
     return client_->send(request, sink);
   } catch (const http::HttpError& e) {
-    if (e.status() == 0 && looks_like_tls_failure(e.what()))
-      throw Error("mirror " + client_->redact(url_) + ": TLS verification of the server failed while trying to " +
-                  action + " '" + std::string(key) + "' (" + e.what() +
-                  "); if the server uses a private CA, name its PEM file with 'ca_bundle' in the mirror entry "
+    const std::string mirror = "mirror " + client_->redact(url_);
+    const std::string object = " while trying to " + action + " '" + std::string(key) + "' (" + e.what() + ")";
+    if (e.status() == 0 && is_certificate_failure(e.what()))
+      throw Error(mirror + ": TLS verification of the server failed" + object +
+                  "; if the server uses a private CA, name its PEM file with 'ca_bundle' in the mirror entry "
                   "or SPACK_EXT_CA_BUNDLE");
+    if (e.status() == 0 && is_tls_failure(e.what())) throw Error(mirror + ": TLS connection failed" + object);
     throw;
   }
 }
