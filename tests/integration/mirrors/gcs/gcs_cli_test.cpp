@@ -84,10 +84,11 @@ TEST(GcsCli, SyncSignedFixtureToGsListTrustAndVerify) {
   auto list = run_host({"--json", "buildcache", "list", url}, home.path(), env);
   ASSERT_EQ(list.exit_code, 0) << list.err;
   std::set<std::pair<std::string, std::string>> listed;
-  for (const auto& s : nlohmann::json::parse(list.out)["specs"]) listed.emplace(s["name"], s["hash"]);
+  const auto list_json = nlohmann::json::parse(list.out);
+  for (const auto& s : list_json["specs"]) listed.emplace(s["name"], s["hash"]);
   const auto expected = fixture_specs(src);
   EXPECT_FALSE(expected.empty());
-  EXPECT_EQ(listed, expected);
+  EXPECT_EQ(listed, expected) << list.out;
 
   GnupgDir gpg;
   auto trust = run_host({"buildcache", "keys", "trust", "--from-mirror", url, "--keyring", gpg.path().string()},
