@@ -20,7 +20,8 @@ using Json = nlohmann::json;
 // Specs the fixture's index says are in the buildcache (hash -> name).
 std::map<std::string, std::string> fixture_specs(const std::filesystem::path& index_json) {
   std::map<std::string, std::string> out;
-  for (const auto& [hash, record] : Json::parse(read_file(index_json))["database"]["installs"].items())
+  const auto index = Json::parse(read_file(index_json));
+  for (const auto& [hash, record] : index["database"]["installs"].items())
     if (record.value("in_buildcache", false)) out[hash] = record["spec"]["name"].get<std::string>();
   return out;
 }

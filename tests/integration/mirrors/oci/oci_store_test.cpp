@@ -3,6 +3,7 @@
 // removal, conditional puts, Basic and token auth, and TLS.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -178,7 +179,9 @@ TEST_F(OciStoreTest, ListDerivesTagsManifestsAndReferencedBlobs) {
   EXPECT_FALSE(listed.count(blob_key(unreferenced)));  // registries cannot list blobs
   auto tags = Json::parse(read_all(*store, "tags/list"));
   EXPECT_EQ(tags["name"], "spack/buildcache");
-  EXPECT_EQ(tags["tags"], Json::array({"a", "b"}));
+  auto names = tags["tags"].get<std::vector<std::string>>();
+  std::sort(names.begin(), names.end());  // in the registry's order
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(listed["tags/list"].size, read_all(*store, "tags/list").size());
   std::vector<std::string> blobs;
   store->list("blobs/", [&](const ObjectInfo& o) { blobs.push_back(o.key); });
@@ -287,7 +290,7 @@ TEST(OciStoreAuth, BearerTokensFromATokenServerTheRegistryVerifies) {
   EXPECT_EQ(read_all(store, blob_key(layer)), layer);
   std::map<std::string, ObjectInfo> listed;
   store.list("", [&](const ObjectInfo& o) { listed.emplace(o.key, o); });
-  EXPECT_EQ(listed.size(), 7u);  // tags/list, 2 manifests, 1 shared config, 3 layers
+  EXPECT_EQ(listed.size(), 6u);  // tags/list, 2 manifests, 1 shared config, 2 layers
   store.remove("manifests/b");
   EXPECT_FALSE(store.stat("manifests/b"));
   // Tokens are cached per scope: one each for pull, push and delete, not one per request.

@@ -56,8 +56,9 @@ class TokenServer {
               "-days", "1", "-subj", "/CN=spackext-test-token-issuer"});
     load_key(key);
     server_.Get("/token", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
-    thread_ = std::thread([this] { server_.listen("127.0.0.1", port_); });
-    server_.wait_until_ready();
+    // Bound before the thread starts, so the registry can ask at once.
+    if (!server_.bind_to_port("127.0.0.1", port_)) throw std::runtime_error("token server cannot bind its port");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
   ~TokenServer() {
     server_.stop();

@@ -37,7 +37,8 @@ TEST(OciMirrorUrl, RefusesWhatIsNotARepository) {
   EXPECT_THROW(parse_mirror_url("oci://ghcr.io/a/b:tag"), InputError);
   EXPECT_THROW(parse_mirror_url("oci://ghcr.io/a/b@sha256:00"), InputError);
   EXPECT_THROW(parse_mirror_url("oci://ghcr.io/Upper/case"), InputError);
-  EXPECT_THROW(parse_mirror_url("oci://ghcr.io/"), InputError);
+  EXPECT_THROW(parse_mirror_url("oci://"), InputError);
+  EXPECT_THROW(parse_mirror_url("oci+http://127.0.0.1:5000/"), InputError);  // a registry, no repository
 }
 
 }  // namespace
