@@ -99,6 +99,13 @@ TEST(GcsCli, SyncSignedFixtureToGsListTrustAndVerify) {
   ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   auto report = nlohmann::json::parse(verify.out);
   EXPECT_EQ(report["specs"].get<std::size_t>(), expected.size());
+  EXPECT_TRUE(report["ok"].get<bool>()) << verify.out;
+  std::size_t signed_manifests = 0;  // the fixture's clearsigned spec manifests
+  for (auto& e : fs::recursive_directory_iterator(src / "v3/manifests/spec"))
+    signed_manifests += e.is_regular_file() &&
+                        spackext::testing::read_file(e.path()).rfind("-----BEGIN PGP SIGNED MESSAGE-----", 0) == 0;
+  EXPECT_EQ(report["signatures_checked"].get<std::size_t>(), signed_manifests) << verify.out;
+  EXPECT_TRUE(report["problems"].empty()) << verify.out;
 
   auto again = run_host({"--json", "buildcache", "sync", "file://" + src.string(), url}, home.path(), env);
   ASSERT_EQ(again.exit_code, 0) << again.err;
