@@ -78,8 +78,7 @@ GcsStore::Clients GcsStore::clients() {
   return clients_;
 }
 
-http::Response GcsStore::execute(http::Request request, const std::string& object, const http::BodySink& sink,
-                                 bool chunk) {
+http::Response GcsStore::execute(http::Request request, const http::BodySink& sink, bool chunk) {
   const auto plain_headers = request.headers;
   for (int attempt = 0;; ++attempt) {
     auto c = clients();
@@ -91,7 +90,6 @@ http::Response GcsStore::execute(http::Request request, const std::string& objec
       tokens_->invalidate(c.token);
       continue;
     }
-    (void)object;
     return res;
   }
 }
@@ -151,7 +149,7 @@ void GcsStore::list(std::string_view prefix, const std::function<void(const Obje
     if (options_.list_page_size > 0) q.emplace_back("maxResults", std::to_string(options_.list_page_size));
     http::Request r;
     r.url = settings_.endpoint + "/storage/v1/b/" + http::url_encode(bucket_) + "/o" + query_string(q);
-    auto res = execute(r, "listing '" + std::string(prefix) + "'");
+    auto res = execute(r);
     if (res.status >= 400) fail(res, "listing '" + std::string(prefix) + "'", "list");
     auto page = parse_list_page(res.body, what);
     for (const auto& o : page.items) {
@@ -168,7 +166,7 @@ std::optional<ObjectInfo> GcsStore::stat(std::string_view key_view) {
   const std::string key(key_view);
   http::Request r;
   r.url = object_path(object_name(key)) + query_string({{"fields", "name,size,generation,updated"}});
-  auto res = execute(r, key);
+  auto res = execute(r);
   if (res.status == 404) return std::nullopt;
   if (res.status >= 400) fail(res, key, "stat");
   return to_info(key, res.body, url_ + ": " + key);
@@ -178,7 +176,7 @@ void GcsStore::get(std::string_view key_view, const ByteSink& sink) {
   const std::string key(key_view);
   http::Request r;
   r.url = object_path(object_name(key)) + query_string({{"alt", "media"}});
-  auto res = execute(r, key, sink);
+  auto res = execute(r, sink);
   if (res.status == 404) throw Error(url_ + ": object '" + key + "' does not exist");
   if (res.status >= 400) fail(res, key, "read");
 }
@@ -202,7 +200,7 @@ ObjectInfo GcsStore::put(std::string_view key_view, std::uint64_t size, const By
   r.url = upload_url(object_name(key), "media", options);
   r.headers = {{"Content-Type", options.content_type.empty() ? "application/octet-stream" : options.content_type}};
   r.body = std::move(body);
-  auto res = execute(r, key);
+  auto res = execute(r);
   if (res.status >= 400) fail(res, key, "write");
   return to_info(key, res.body, url_ + ": " + key);
 }
@@ -218,7 +216,7 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
                    {"X-Upload-Content-Type", content_type},
                    {"X-Upload-Content-Length", std::to_string(size)}};
   start.body = nlohmann::json{{"name", object_name(key)}, {"contentType", content_type}}.dump();
-  auto res = execute(start, key);
+  auto res = execute(start);
   if (res.status >= 400) fail(res, key, "start of resumable upload");
   const auto session = res.header("location");
   if (session.empty()) throw Error(what + ": resumable upload started without a session URI (Location)");
@@ -228,7 +226,7 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
       http::Request del;
       del.method = "DELETE";
       del.url = session;
-      execute(del, key, {}, /*chunk=*/true);
+      execute(del, {}, /*chunk=*/true);
     } catch (...) {
     }
   };
@@ -267,10 +265,16 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
         http::Response pres;
         bool failed = false;
         try {
-          pres = execute(put, key, {}, /*chunk=*/true);
+          pres = execute(put, {}, /*chunk=*/true);
           failed = retriable(pres.status);
         } catch (const http::HttpError& e) {
-          if (e.status() != 0 && !e.transient()) throw;
+          if (e.status() != 0 && !e.transient()) {
+            // The session URI lets anyone holding it write the object: keep it out of messages.
+            std::string text = e.what();
+            for (auto p = text.find(session); p != std::string::npos; p = text.find(session, p))
+              text.replace(p, session.size(), "<upload session>");
+            throw http::HttpError(text, e.status(), e.transient());
+          }
           failed = true;  // connection reset, timeout: the status query tells what arrived
         }
         if (!failed && (pres.status == 200 || pres.status == 201)) return to_info(key, pres.body, what);
@@ -313,7 +317,7 @@ void GcsStore::remove(std::string_view key_view) {
   http::Request r;
   r.method = "DELETE";
   r.url = object_path(object_name(key));
-  auto res = execute(r, key);
+  auto res = execute(r);
   if (res.status == 404) return;
   if (res.status >= 400) fail(res, key, "delete");
 }

@@ -50,8 +50,9 @@ class GcsStore final : public MirrorStore {
     std::string token;
   };
   Clients clients();
-  http::Response execute(http::Request request, const std::string& object, const http::BodySink& sink = {},
-                         bool chunk = false);
+  // Sends with the current bearer token; on a 401 with a service account,
+  // exchanges a new token and sends once more.
+  http::Response execute(http::Request request, const http::BodySink& sink = {}, bool chunk = false);
   [[noreturn]] void fail(const http::Response& res, const std::string& object, const std::string& action) const;
   std::string object_name(std::string_view key) const;
   std::string object_path(const std::string& name) const;
