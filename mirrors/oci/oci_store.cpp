@@ -168,6 +168,7 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
   struct Fetched {
     std::string body, digest;
     std::string error;
+    bool gone = false;
   };
   std::vector<Fetched> fetched(t->size());
   std::atomic<std::size_t> next{0};
@@ -177,6 +178,10 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
       try {
         auto res = send({.method = "GET", .url = location_.api(key), .headers = {{"Accept", kManifestAccept}}},
                         Access::pull, key);
+        if (res.status == 404) {  // untagged since the tag list was read
+          fetched[i].gone = true;
+          continue;
+        }
         http::check(res, where(key));
         fetched[i].body = std::move(res.body);
         fetched[i].digest = res.header("docker-content-digest");
@@ -196,6 +201,7 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
   for (std::size_t i = 0; i < t->size(); ++i) {
     const auto key = "manifests/" + (*t)[i];
     if (!fetched[i].error.empty()) throw Error(fetched[i].error);
+    if (fetched[i].gone) continue;
     if (want_manifests && starts_with(key, prefix))
       visit(ObjectInfo{key, fetched[i].body.size(), fetched[i].digest, std::nullopt});
     if (!want_blobs) continue;
