@@ -155,14 +155,16 @@ std::optional<std::string> OciStore::tags_document() {
 }
 
 void OciStore::list(std::string_view prefix, const std::function<void(const ObjectInfo&)>& visit) {
+  const bool want_tags = starts_with("tags/list", prefix);
+  const bool want_manifests = family_may_match(prefix, "manifests/");
+  const bool want_blobs = family_may_match(prefix, "blobs/sha256/");
+  if (!want_tags && !want_manifests && !want_blobs) return;  // e.g. "v3/": nothing a registry holds
   auto t = tags();
   if (!t) return;
-  if (starts_with("tags/list", prefix)) {
+  if (want_tags) {
     auto doc = render_tags(location_.repository, *t);
     visit(ObjectInfo{"tags/list", doc.size(), {}, std::nullopt});
   }
-  const bool want_manifests = family_may_match(prefix, "manifests/");
-  const bool want_blobs = family_may_match(prefix, "blobs/sha256/");
   if (!want_manifests && !want_blobs) return;
   // Each tag's manifest, fetched a few at a time; reported in tag order.
   struct Fetched {

@@ -189,6 +189,9 @@ TEST_F(OciStoreTest, ListDerivesTagsManifestsAndReferencedBlobs) {
   std::vector<std::string> only_b;
   store->list("manifests/b", [&](const ObjectInfo& o) { only_b.push_back(o.key); });
   EXPECT_EQ(only_b, std::vector<std::string>{"manifests/b"});
+  std::vector<std::string> v3;
+  store->list("v3/", [&](const ObjectInfo& o) { v3.push_back(o.key); });
+  EXPECT_TRUE(v3.empty());
 }
 
 TEST_F(OciStoreTest, TagListPutIsIgnoredAndOtherKeysAreRefused) {
@@ -310,6 +313,7 @@ TEST(OciStoreAuth, BearerTokensFromATokenServerTheRegistryVerifies) {
     FAIL() << "a wrong password got a token";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("refused"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("cipass"), std::string::npos) << e.what();
   }
   OciStore anonymous(url, {}, quick());
   EXPECT_THROW(anonymous.stat("manifests/a"), InputError);
