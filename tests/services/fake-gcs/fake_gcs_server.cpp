@@ -19,6 +19,7 @@
 //   fake-gcs-server --data DIR --port N [--bucket NAME]... [--page-size N]
 //     [--service-account EMAIL=PUBLIC_KEY.pem]... [--require-auth]
 //     [--static-token TOKEN] [--token-lifetime SECONDS]
+//     [--tls-cert CERT.pem --tls-key KEY.pem]   serve HTTPS instead of HTTP
 //     [--fail-chunk N]   the N-th resumable data chunk stores only part of its
 //                        bytes (a 256 KiB multiple) and answers 503
 // Test-only extension (not GCS): POST /_fake/revoke-tokens forgets every
@@ -45,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#define CPPHTTPLIB_OPENSSL_SUPPORT  // --tls-cert/--tls-key: HTTPS, to test CA bundles
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -82,6 +84,8 @@ struct Config {
   std::set<std::string> static_tokens;
   long long token_lifetime = 3600;
   int fail_chunk = 0;
+  std::string tls_cert, tls_key;
+  std::string base() const { return (tls_cert.empty() ? "http" : "https") + std::string("://127.0.0.1:") + std::to_string(port); }
 };
 
 std::string rfc3339(std::chrono::system_clock::time_point t) {
@@ -261,7 +265,7 @@ class FakeGcs {
     if (acct == cfg_.service_accounts.end()) return oauth_error(400, "invalid_grant", "Invalid JWT: unknown issuer");
     if (!verify_rs256(jwt.substr(0, d2), *sig, acct->second))
       return oauth_error(400, "invalid_grant", "Invalid JWT Signature.");
-    const auto expected_aud = "http://127.0.0.1:" + std::to_string(cfg_.port) + "/token";
+    const auto expected_aud = cfg_.base() + "/token";
     if (claims.value("aud", "") != expected_aud) return oauth_error(400, "invalid_grant", "Invalid JWT: audience");
     const auto scope = claims.value("scope", "");
     if (scope.find("https://www.googleapis.com/auth/devstorage.") == std::string::npos)
@@ -289,7 +293,7 @@ class FakeGcs {
     const auto gen = std::to_string(o.generation);
     return {{"kind", "storage#object"},
             {"id", bucket + "/" + name + "/" + gen},
-            {"selfLink", "http://127.0.0.1:" + std::to_string(cfg_.port) + "/storage/v1/b/" + bucket + "/o/" +
+            {"selfLink", cfg_.base() + "/storage/v1/b/" + bucket + "/o/" +
                              percent_encode(name)},
             {"name", name},
             {"bucket", bucket},
@@ -459,7 +463,7 @@ class FakeGcs {
       s.file = cfg_.data / "uploads" / id;
       std::ofstream(s.file, std::ios::binary).close();
       sessions_[id] = s;
-      r.set_header("Location", "http://127.0.0.1:" + std::to_string(cfg_.port) + "/upload/storage/v1/b/" + s.bucket +
+      r.set_header("Location", cfg_.base() + "/upload/storage/v1/b/" + s.bucket +
                                    "/o?uploadType=resumable&upload_id=" + id);
       r.set_content("", "text/plain");
       return;
@@ -565,6 +569,8 @@ int main(int argc, char** argv) {
       else if (a == "--static-token") cfg.static_tokens.insert(value());
       else if (a == "--token-lifetime") cfg.token_lifetime = std::stoll(value());
       else if (a == "--fail-chunk") cfg.fail_chunk = std::stoi(value());
+      else if (a == "--tls-cert") cfg.tls_cert = value();
+      else if (a == "--tls-key") cfg.tls_key = value();
       else throw std::runtime_error("unknown argument " + a);
     }
     if (cfg.data.empty() || cfg.port <= 0) throw std::runtime_error("--data DIR and --port N are required");
@@ -573,10 +579,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   FakeGcs fake(cfg);
-  httplib::Server server;
-  fake.routes(server);
-  std::cerr << "fake-gcs-server: listening on 127.0.0.1:" << cfg.port << "\n";
-  if (!server.listen("127.0.0.1", cfg.port)) {
+  std::unique_ptr<httplib::Server> server;
+  if (cfg.tls_cert.empty())
+    server = std::make_unique<httplib::Server>();
+  else
+    server = std::make_unique<httplib::SSLServer>(cfg.tls_cert.c_str(), cfg.tls_key.c_str());
+  if (!server->is_valid()) {
+    std::cerr << "fake-gcs-server: cannot load the TLS certificate or key\n";
+    return 2;
+  }
+  fake.routes(*server);
+  std::cerr << "fake-gcs-server: listening on " << cfg.base() << "\n";
+  if (!server->listen("127.0.0.1", cfg.port)) {
     std::cerr << "fake-gcs-server: cannot bind 127.0.0.1:" << cfg.port << "\n";
     return 1;
   }

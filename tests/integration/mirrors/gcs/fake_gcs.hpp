@@ -25,8 +25,10 @@ inline std::filesystem::path fake_gcs_binary() {
 class FakeGcsServer {
  public:
   // `extra`: more command-line flags (--require-auth, --service-account ..., --fail-chunk N).
+  // With --tls-cert among `extra` it serves HTTPS.
   FakeGcsServer(const std::filesystem::path& dir, const std::string& bucket, std::vector<std::string> extra = {})
       : log_(dir / "fake-gcs.log") {
+    for (const auto& a : extra) tls_ = tls_ || a == "--tls-cert";
     port_ = spackext::testing::free_port();
     std::filesystem::create_directories(dir / "gcsdata");
     std::vector<std::string> args = {fake_gcs_binary().string(), "--data", (dir / "gcsdata").string(), "--port",
@@ -45,6 +47,7 @@ class FakeGcsServer {
     http::ClientOptions o;
     o.max_attempts = 1;
     o.connect_timeout = std::chrono::milliseconds(200);
+    o.verify_tls = false;  // only waiting for it to answer
     http::Client client(o);
     for (int i = 0; i < 200; ++i) {
       try {
@@ -64,7 +67,7 @@ class FakeGcsServer {
     }
   }
   bool ready() const { return ready_; }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string endpoint() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
   std::string token_uri() const { return endpoint() + "/token"; }
   std::string log() const { return spackext::testing::read_file(log_); }
   // Test-only endpoint of the fake: every issued token stops working.
@@ -78,6 +81,7 @@ class FakeGcsServer {
   pid_t pid_ = -1;
   int port_ = 0;
   bool ready_ = false;
+  bool tls_ = false;
 };
 
 #define SPACKEXT_REQUIRE_FAKE_GCS()                                                     \

@@ -289,5 +289,35 @@ TEST_F(GcsIntegration, SyncFixtureVerifyAndResyncUnderAServiceAccount) {
   EXPECT_EQ(dst.token_exchanges(), 1);  // one token for the whole parallel sync
 }
 
+TEST_F(GcsIntegration, TlsIsVerifiedAndACustomCaBundleIsHonoured) {
+  // A throwaway self-signed certificate for 127.0.0.1, made by the openssl tool.
+  TempDir certs("gcstls");
+  auto made = spackext::testing::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                                      (certs / "key.pem").string(), "-out", (certs / "cert.pem").string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const auto ca = (certs / "cert.pem").string();
+  start({"--tls-cert", ca, "--tls-key", (certs / "key.pem").string()});
+  ASSERT_EQ(server_->endpoint().rfind("https://", 0), 0u);
+  auto o = no_sleep();
+  o.http.max_attempts = 1;
+  GcsStore unverified("gs://spack-mirror", plain(server_->endpoint()), o);
+  EXPECT_THROW(unverified.stat("anything"), Error);  // not signed by a CA in the system store
+
+  auto env = [&](const std::string& name) -> std::optional<std::string> {
+    if (name == "SPACK_EXT_CA_BUNDLE") return ca;
+    return std::nullopt;
+  };
+  GcsStore by_env("gs://spack-mirror", resolve_settings({{"endpoint_url", server_->endpoint()}}, env), o);
+  put_bytes(by_env, "over-tls", "encrypted");
+  EXPECT_EQ(buildcache::read_object(by_env, "over-tls"), "encrypted");
+  GcsStore by_setting("gs://spack-mirror",
+                      resolve_settings({{"endpoint_url", server_->endpoint()}, {"ca_bundle", ca}}, [](const std::string&) {
+                        return std::optional<std::string>();
+                      }),
+                      o);
+  EXPECT_EQ(by_setting.stat("over-tls")->size, 9u);
+}
+
 }  // namespace
 }  // namespace spackext::mirrors::gcs
