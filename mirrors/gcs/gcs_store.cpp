@@ -52,7 +52,8 @@ GcsStore::GcsStore(std::string url, GcsSettings settings, GcsStoreOptions option
   if (bucket_.empty()) throw InputError(url_, "gs:// URL without a bucket");
   if (options_.chunk_size == 0 || options_.chunk_size % kChunkGranularity != 0)
     throw InputError(url_, "resumable upload chunk size must be a multiple of 256 KiB");
-  options_.resumable_threshold = std::max<std::uint64_t>(options_.resumable_threshold, 1);
+  // A single-request upload is buffered whole (to resend it on a retry): never more than one chunk.
+  options_.resumable_threshold = std::clamp<std::uint64_t>(options_.resumable_threshold, 1, options_.chunk_size);
   if (!settings_.ca_bundle.empty()) options_.http.ca_bundle = settings_.ca_bundle;
   if (!settings_.access_token.empty()) options_.http.secrets.push_back(settings_.access_token);
   if (settings_.service_account) {
