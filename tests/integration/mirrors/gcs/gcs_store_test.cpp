@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <random>
+#include <thread>
 
 #include "buildcache/catalog.hpp"
 #include "buildcache/digest.hpp"
@@ -215,6 +216,25 @@ TEST_F(GcsIntegration, ServiceAccountTokenIsExchangedReusedAndRefreshed) {
   server_->revoke_tokens();  // the server forgets it: 401, one new exchange, success
   EXPECT_EQ(buildcache::read_object(store, "a"), "alpha");
   EXPECT_EQ(store.token_exchanges(), 3);
+}
+
+TEST_F(GcsIntegration, ThreadsSharingAStoreExchangeOneNewTokenAfterRevocation) {
+  start(service_account_flags());
+  GcsSettings s = plain(server_->endpoint());
+  s.service_account = account(key_);
+  GcsStore store("gs://spack-mirror", s, no_sleep());
+  for (int i = 0; i < 8; ++i) put_bytes(store, "obj" + std::to_string(i), "payload " + std::to_string(i));
+  ASSERT_EQ(store.token_exchanges(), 1);
+  server_->revoke_tokens();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      if (buildcache::read_object(store, "obj" + std::to_string(i)) == "payload " + std::to_string(i)) ++ok;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(store.token_exchanges(), 2);  // the first 401 replaced the token; the others reuse the new one
 }
 
 TEST_F(GcsIntegration, AssertionSignedWithTheWrongKeyIsRefusedWithoutLeakingIt) {
