@@ -1,6 +1,7 @@
 #include "gcs_store.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <thread>
 
 #include <spackext/errors.hpp>
@@ -31,11 +32,15 @@ std::string server_message(const std::string& body) {
 bool retriable(long status) { return status == 408 || status == 429 || status >= 500; }
 
 // "bytes=0-1048575" -> 1048576 bytes persisted; no header -> none.
-std::uint64_t persisted_bytes(const http::Response& res) {
+std::optional<std::uint64_t> persisted_bytes(const http::Response& res) {
   auto range = res.header("range");
+  if (range.empty()) return 0;
   auto dash = range.find('-');
-  if (range.rfind("bytes=", 0) != 0 || dash == std::string::npos) return 0;
-  return std::stoull(range.substr(dash + 1)) + 1;
+  std::uint64_t last = 0;
+  if (range.rfind("bytes=0-", 0) != 0) return std::nullopt;
+  auto [end, ec] = std::from_chars(range.data() + dash + 1, range.data() + range.size(), last);
+  if (ec != std::errc() || end != range.data() + range.size()) return std::nullopt;
+  return last + 1;
 }
 
 }  // namespace
@@ -108,6 +113,8 @@ void GcsStore::fail(const http::Response& res, const std::string& object, const 
                                 server_message(res.body) + ") using " + credential_description() +
                                 "; set GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_OAUTH_ACCESS_TOKEN");
   }
+  if (res.status == 404)  // objects' own 404s are handled by the callers: this is the bucket
+    throw InputError(where, action + " failed (HTTP 404: " + server_message(res.body) + ")");
   if (res.status == 412)
     throw Error(where + ": " + action + ": precondition failed (the object changed or exists; ifGenerationMatch)");
   throw http::HttpError(where + ": " + action + " failed (HTTP " + std::to_string(res.status) + ": " +
@@ -137,6 +144,14 @@ ObjectInfo GcsStore::to_info(const std::string& key, const std::string& body, co
   if (j.is_discarded()) throw Error(what + ": object resource is not JSON");
   auto o = parse_object(j, what);
   return ObjectInfo{key, o.size, o.generation, o.updated};
+}
+
+ObjectInfo GcsStore::checked_upload(const std::string& key, std::uint64_t size, const std::string& body) const {
+  auto info = to_info(key, body, url_ + ": " + key);
+  if (info.size != size)
+    throw Error(url_ + ": " + key + ": the server stored " + std::to_string(info.size) + " bytes of " +
+                std::to_string(size));
+  return info;
 }
 
 void GcsStore::list(std::string_view prefix, const std::function<void(const ObjectInfo&)>& visit) {
@@ -203,7 +218,7 @@ ObjectInfo GcsStore::put(std::string_view key_view, std::uint64_t size, const By
   r.body = std::move(body);
   auto res = execute(r);
   if (res.status >= 400) fail(res, key, "write");
-  return to_info(key, res.body, url_ + ": " + key);
+  return checked_upload(key, size, res.body);
 }
 
 ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, const ByteSource& source,
@@ -278,9 +293,11 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
           }
           failed = true;  // connection reset, timeout: the status query tells what arrived
         }
-        if (!failed && (pres.status == 200 || pres.status == 201)) return to_info(key, pres.body, what);
+        if (!failed && (pres.status == 200 || pres.status == 201)) return checked_upload(key, size, pres.body);
         if (!failed && pres.status == 308) {
-          const auto have = persisted_bytes(pres);
+          const auto stored = persisted_bytes(pres);
+          if (!stored) throw Error(what + ": unreadable Range header in the upload session's reply");
+          const auto have = *stored;
           if (have < offset || have > chunk_end)
             throw Error(what + ": upload session reports " + std::to_string(have) + " bytes stored, expected " +
                         std::to_string(offset) + " to " + std::to_string(chunk_end));

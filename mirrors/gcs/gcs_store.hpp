@@ -58,6 +58,8 @@ class GcsStore final : public MirrorStore {
   std::string object_path(const std::string& name) const;
   std::string upload_url(const std::string& name, const char* upload_type, const PutOptions& options) const;
   ObjectInfo to_info(const std::string& key, const std::string& body, const std::string& what) const;
+  // The object resource an upload returned, which must hold all `size` bytes.
+  ObjectInfo checked_upload(const std::string& key, std::uint64_t size, const std::string& body) const;
   ObjectInfo put_resumable(const std::string& key, std::uint64_t size, const ByteSource& source,
                            const PutOptions& options);
   std::string credential_description() const;

@@ -114,6 +114,15 @@ TEST_F(GcsIntegration, PaginatedListStatGetRemove) {
   store.remove("dir/k3 x+y.json");
   EXPECT_FALSE(store.stat("dir/k3 x+y.json"));
   EXPECT_NO_THROW(store.remove("dir/k3 x+y.json"));  // already gone is fine
+
+  GcsStore nowhere("gs://no-such-bucket/m", plain(server_->endpoint()));
+  try {
+    nowhere.list("", [](const ObjectInfo&) {});
+    FAIL() << "listed a bucket that does not exist";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("gs://no-such-bucket/m"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bucket does not exist"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(GcsIntegration, ResumableUploadRoundTripsInSmallChunks) {
