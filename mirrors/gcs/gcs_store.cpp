@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <thread>
 
 #include <spackext/errors.hpp>
@@ -276,7 +277,18 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
         } else {
           put.headers = {{"Content-Range", "bytes " + std::to_string(sent_from) + "-" + std::to_string(chunk_end - 1) +
                                                "/" + (last ? std::to_string(size) : "*")}};
-          put.body = buf.substr(sent_from - offset);
+          // Straight from the chunk buffer (no copy); a fresh reader for each attempt.
+          const char* data = buf.data() + (sent_from - offset);
+          put.body_size = chunk_end - sent_from;
+          put.body_source = [data, n = put.body_size]() -> http::BodySource {
+            auto pos = std::make_shared<std::uint64_t>(0);
+            return [data, n, pos](char* out, std::size_t capacity) {
+              const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, n - *pos));
+              std::memcpy(out, data + *pos, k);
+              *pos += k;
+              return k;
+            };
+          };
         }
         http::Response pres;
         bool failed = false;
