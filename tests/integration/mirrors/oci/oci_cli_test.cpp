@@ -67,21 +67,10 @@ void expect_skopeo_reads_dump(const spackext::test::RegistryServer& server, cons
   EXPECT_EQ(inspected, 3);
 }
 
-TEST(OciCli, SpackImagesPutThroughTheStoreAreListedVerifiedAndReadBySkopeo) {
-  SPACKEXT_REQUIRE_REGISTRY();
-  SPACKEXT_REQUIRE_FIXTURE(dump, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
-  SPACKEXT_REQUIRE_FIXTURE(index_json, "fixtures/spack/oci/index.spack.index.json");
-  TempDir home;
-  spackext::test::RegistryServer server(home.path());
-  ASSERT_TRUE(server.ready());
-  const auto dst_url = server.mirror_url("peer/buildcache");
-  const auto expected = fixture_specs(index_json);
-  ASSERT_EQ(expected.size(), 3u);  // peerhello, peerlib, peermpi (fixtures README)
-
-  // Every object of the dump, in the order a registry needs: blobs, then
-  // package manifests, Spack's own index image last.
+// Every object of the dump, in the order a registry needs: blobs, then
+// package manifests, Spack's own index image last.
+void push_dump(const std::filesystem::path& dump, spackext::MirrorStore& dst) {
   spackext::mirrors::FileMirrorStore src(dump, /*pushable=*/false);
-  spackext::mirrors::oci::OciStore dst(dst_url, {});
   std::vector<spackext::ObjectInfo> objects;
   src.list("", [&](const spackext::ObjectInfo& o) { objects.push_back(o); });
   auto rank = [](const std::string& k) { return k.rfind("blobs/", 0) == 0 ? 0 : k == "manifests/index.spack" ? 2 : 1; };
@@ -95,6 +84,21 @@ TEST(OciCli, SpackImagesPutThroughTheStoreAreListedVerifiedAndReadBySkopeo) {
     });
     spackext::put_bytes(dst, o.key, data);
   }
+}
+
+TEST(OciCli, SpackImagesPutThroughTheStoreAreListedVerifiedAndReadBySkopeo) {
+  SPACKEXT_REQUIRE_REGISTRY();
+  SPACKEXT_REQUIRE_FIXTURE(dump, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
+  SPACKEXT_REQUIRE_FIXTURE(index_json, "fixtures/spack/oci/index.spack.index.json");
+  TempDir home;
+  spackext::test::RegistryServer server(home.path());
+  ASSERT_TRUE(server.ready());
+  const auto dst_url = server.mirror_url("peer/buildcache");
+  const auto expected = fixture_specs(index_json);
+  ASSERT_EQ(expected.size(), 3u);  // peerhello, peerlib, peermpi (fixtures README)
+
+  spackext::mirrors::oci::OciStore dst(dst_url, {});
+  push_dump(dump, dst);
   auto tags = Json::parse(read_file(dump / "tags/list"))["tags"].get<std::vector<std::string>>();
   auto live = dst.tags().value_or(std::vector<std::string>{});
   std::sort(tags.begin(), tags.end());
@@ -139,6 +143,46 @@ TEST(OciCli, SyncSpackRegistryDumpIntoARegistryThroughTheHost) {
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(Json::parse(again.out)["copied"], 0);
   expect_skopeo_reads_dump(server, dump, home.path());
+}
+
+// A mirror configured the way `spack mirror add --oci-username-variable
+// --oci-password-variable` writes it, against a registry with Basic auth.
+TEST(OciCli, MirrorWithAccessPairVariablesAgainstAnAuthenticatedRegistry) {
+  SPACKEXT_REQUIRE_REGISTRY();
+  SPACKEXT_REQUIRE_FIXTURE(dump, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
+  SPACKEXT_REQUIRE_FIXTURE(index_json, "fixtures/spack/oci/index.spack.index.json");
+  TempDir home;
+  spackext::test::RegistryOptions ro;
+  ro.auth = spackext::test::RegistryOptions::Auth::htpasswd;
+  spackext::test::RegistryServer server(home.path(), ro);
+  ASSERT_TRUE(server.ready());
+  const auto url = server.mirror_url("peer/buildcache");
+  spackext::mirrors::oci::OciStore writer(url, {ro.user, ro.password});
+  push_dump(dump, writer);
+
+  spackext::testing::RunOptions env;
+  env.env = {{"CI_OCI_USER", ro.user}, {"CI_OCI_PASSWORD", ro.password}};
+  auto add = run_host({"buildcache", "add-mirror", "ci", url, "--oci-username-variable", "CI_OCI_USER",
+                       "--oci-password-variable", "CI_OCI_PASSWORD"},
+                      home.path(), env);
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  auto list = run_host({"--json", "buildcache", "list", "ci"}, home.path(), env);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(listed_specs(list.out), fixture_specs(index_json));
+  auto verify = run_host({"buildcache", "verify", "ci", "--no-signatures"}, home.path(), env);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  spackext::testing::RunOptions wrong;
+  wrong.env = {{"CI_OCI_USER", ro.user}, {"CI_OCI_PASSWORD", "wrong-secret-456"}};
+  auto refused = run_host({"buildcache", "list", "ci"}, home.path(), wrong);
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("refused"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("wrong-secret-456"), std::string::npos) << refused.err;
+  spackext::testing::RunOptions unset;
+  unset.unset_env = {"CI_OCI_USER", "CI_OCI_PASSWORD"};
+  auto missing = run_host({"buildcache", "list", "ci"}, home.path(), unset);
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("CI_OCI_USER"), std::string::npos) << missing.err;
 }
 
 // The buildcache command copies objects as they are and does not convert
