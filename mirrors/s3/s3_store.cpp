@@ -3,6 +3,8 @@
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 
+#include <openssl/evp.h>
+
 #include <cstring>
 #include <ctime>
 #include <sstream>
@@ -24,6 +26,38 @@ std::optional<std::chrono::system_clock::time_point> parse_time(const std::strin
   std::tm tm{};
   if (!strptime(text.c_str(), fmt, &tm)) return std::nullopt;
   return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+// MD5 of a request body: sent as Content-MD5 (S3 refuses a body that does
+// not match it) and compared with the ETag the server answers (the MD5 of
+// what it stored, for single PUTs and parts on S3, MinIO, Ceph and s3rver).
+struct BodyDigest {
+  std::string hex, base64;
+};
+BodyDigest md5_of(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
+  BodyDigest d;
+  static const char* hex = "0123456789abcdef";
+  for (unsigned i = 0; i < len; ++i) {
+    d.hex += hex[md[i] >> 4];
+    d.hex += hex[md[i] & 15];
+  }
+  d.base64.resize(4 * ((len + 2) / 3));
+  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(d.base64.data()), md, static_cast<int>(len));
+  return d;
+}
+
+bool looks_like_md5(const std::string& etag) {
+  return etag.size() == 32 && etag.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// An ETag that is an MD5 must be ours; one that is not (SSE-KMS objects) was
+// already vouched for by the server's Content-MD5 check.
+void check_stored(const std::string& etag, const BodyDigest& sent, const std::string& what) {
+  if (looks_like_md5(etag) && etag != sent.hex)
+    throw Error(what + ": the server stored different bytes (ETag " + etag + ", sent MD5 " + sent.hex + ")");
 }
 
 boost::property_tree::ptree parse_xml(const std::string& body, const std::string& what) {
@@ -180,6 +214,8 @@ ObjectInfo S3Store::put(std::string_view key_view, std::uint64_t size, const Byt
   if (!options.content_type.empty()) headers.emplace_back("Content-Type", options.content_type);
   if (!options.if_match.empty()) headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
   if (options.if_none_match) headers.emplace_back("If-None-Match", "*");
+  const auto md5 = md5_of(body);
+  headers.emplace_back("Content-MD5", md5.base64);
   auto req = signed_request("PUT", object_key(key), {}, headers, hex_sha256(body));
   req.body = std::move(body);
   auto res = client_->send(req);
@@ -189,6 +225,7 @@ ObjectInfo S3Store::put(std::string_view key_view, std::uint64_t size, const Byt
   info.key = key;
   info.size = size;
   info.etag = strip_quotes(res.header("etag"));
+  check_stored(info.etag, md5, url_ + ": PUT " + key);
   info.modified = std::chrono::system_clock::now();
   return info;
 }
@@ -225,11 +262,14 @@ ObjectInfo S3Store::put_multipart(const std::string& key, std::uint64_t size, co
         got += n;
       }
       ++part;
-      auto req = signed_request("PUT", okey, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}}, {},
-                                hex_sha256(buf));
+      const auto md5 = md5_of(buf);
+      auto req = signed_request("PUT", okey, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}},
+                                {{"Content-MD5", md5.base64}}, hex_sha256(buf));
       req.body = buf;
       auto pres = client_->send(req);
-      http::check(pres, what + " (part " + std::to_string(part) + ")");
+      const auto part_what = what + " (part " + std::to_string(part) + ")";
+      http::check(pres, part_what);
+      check_stored(strip_quotes(pres.header("etag")), md5, part_what);
       complete += "<Part><PartNumber>" + std::to_string(part) + "</PartNumber><ETag>" + pres.header("etag") +
                   "</ETag></Part>";
       sent += want;

@@ -20,7 +20,9 @@ struct S3StoreOptions {
   http::ClientOptions http;
 };
 
-class S3Store final : public MirrorStore {
+// Every PUT carries Content-MD5 and its MD5 ETag is checked: a put either
+// stored exactly the given bytes or throws (see VerifiesPuts).
+class S3Store final : public MirrorStore, public VerifiesPuts {
  public:
   S3Store(std::string url, S3Settings settings, S3StoreOptions options = {});
   std::string url() const override { return url_; }

@@ -420,7 +420,7 @@ class Runner {
     if (json()) {
       inv_.out << nlohmann::json{{"source", redact_url(src.url)}, {"destination", redact_url(dst.url)},
                                  {"specs", r.specs}, {"copied", r.copied}, {"skipped", r.skipped},
-                                 {"bytes_copied", r.bytes_copied}, {"planned", r.planned},
+                                 {"bytes_copied", r.bytes_copied}, {"read_back", r.read_back}, {"planned", r.planned},
                                  {"indexes", r.indexes}, {"dry_run", so.dry_run}}
                       .dump(2)
                << "\n";

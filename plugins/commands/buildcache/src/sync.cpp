@@ -98,7 +98,8 @@ constexpr std::string_view kOciManifests = "manifests/";
 
 }  // namespace
 
-std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object, const std::string& type) {
+std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object, const std::string& type,
+                        bool* read_back) {
   Pipe pipe;
   Sha256 sent;
   std::uint64_t got = 0;
@@ -119,8 +120,9 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
   });
   PutOptions po;
   po.content_type = type;
+  ObjectInfo stored;
   try {
-    dst.put(object.key, object.size, [&](char* buf, std::size_t cap) { return pipe.pull(buf, cap); }, po);
+    stored = dst.put(object.key, object.size, [&](char* buf, std::size_t cap) { return pipe.pull(buf, cap); }, po);
   } catch (...) {
     pipe.close();
     producer.join();
@@ -128,10 +130,18 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
   }
   producer.join();
   const auto expected = sent.hex();
+  if (verifies_puts(dst)) {  // the store proved the bytes on upload
+    if (stored.size != object.size)
+      throw Error(dst.url() + ": " + object.key + ": stored " + std::to_string(stored.size) + " bytes of " +
+                  std::to_string(object.size));
+    if (read_back) *read_back = false;
+    return expected;
+  }
   auto [actual, size] = hash_object(dst, object.key);
   if (actual != expected || size != object.size)
     throw Error(dst.url() + ": " + object.key + ": copy does not match the source (sha256 " + actual + " vs " +
                 expected + ")");
+  if (read_back) *read_back = true;
   return expected;
 }
 
@@ -202,9 +212,11 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
   for (auto& phase : todo) {
     parallel_for(phase.size(), options.jobs, [&](std::size_t i) {
       const auto& info = *phase[i];
-      auto sha = copy_object(src, dst, info);
+      bool read_back = false;
+      auto sha = copy_object(src, dst, info, {}, &read_back);
       std::lock_guard lock(mutex);
       ++report.copied;
+      report.read_back += read_back;
       report.bytes_copied += info.size;
       if (options.bus) {
         progress->advance(info.size);

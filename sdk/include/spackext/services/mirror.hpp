@@ -54,6 +54,19 @@ class MirrorStore {
   virtual void remove(std::string_view key) = 0;
 };
 
+// Optional second base of a MirrorStore whose put() proves that the store
+// holds exactly the bytes it was given, or throws: the server checks a digest
+// sent with the upload (an OCI registry's ?digest=), or answers with one the
+// store compares (S3's MD5 ETag, GCS's md5Hash). Copying to such a store
+// needs no read-back; copying to any other store reads the object back.
+//   class MyStore final : public MirrorStore, public VerifiesPuts { ... };
+class VerifiesPuts {
+ public:
+  virtual ~VerifiesPuts() = default;
+};
+
+inline bool verifies_puts(const MirrorStore& store) { return dynamic_cast<const VerifiesPuts*>(&store) != nullptr; }
+
 // A ByteSource over bytes in memory, which the caller keeps alive until the
 // transfer is done. Copies of it share one read position.
 inline ByteSource memory_source(std::string_view data) {

@@ -32,16 +32,18 @@ struct SyncReport {
   std::size_t specs = 0;
   std::size_t copied = 0, skipped = 0;
   std::uint64_t bytes_copied = 0;
+  std::size_t read_back = 0;  // copies checked by reading them back (the rest the store proved)
   std::vector<std::string> planned;  // keys that needed copying (dry run: would be copied)
   std::vector<std::string> indexes;  // index keys published at DST
 };
 
 SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& options);
 
-// Streams one object from `src` to `dst`, hashing on the way; then reads it
-// back from `dst` and compares. Returns the sha256. Throws Error naming the
-// key and both mirrors on any mismatch.
+// Streams one object from `src` to `dst`, hashing on the way; then checks
+// the copy: a store that VerifiesPuts proved the bytes on upload, any other is
+// read back and compared (`read_back` tells which). Returns the sha256.
+// Throws Error naming the key and both mirrors on any mismatch.
 std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object,
-                        const std::string& content_type = {});
+                        const std::string& content_type = {}, bool* read_back = nullptr);
 
 }  // namespace spackext::buildcache
