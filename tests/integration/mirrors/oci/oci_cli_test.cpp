@@ -145,6 +145,40 @@ TEST(OciCli, SyncSpackRegistryDumpIntoARegistryThroughTheHost) {
   expect_skopeo_reads_dump(server, dump, home.path());
 }
 
+// The other direction: a registry's images pulled into a file:// dump that
+// the host then lists and verifies like Spack's own dump.
+TEST(OciCli, SyncFromARegistryIntoAFileDump) {
+  SPACKEXT_REQUIRE_REGISTRY();
+  SPACKEXT_REQUIRE_FIXTURE(dump, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
+  SPACKEXT_REQUIRE_FIXTURE(index_json, "fixtures/spack/oci/index.spack.index.json");
+  TempDir home;
+  spackext::test::RegistryServer server(home.path());
+  ASSERT_TRUE(server.ready());
+  const auto url = server.mirror_url("peer/buildcache");
+  spackext::mirrors::oci::OciStore registry(url, {});
+  push_dump(dump, registry);
+  const auto local = home.path() / "pulled";
+  auto sync = run_host({"--json", "buildcache", "sync", url, "file://" + local.string()}, home.path());
+  ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+  // Every package image's manifest and blobs arrived byte for byte.
+  const auto tags = Json::parse(read_file(dump / "tags/list"));
+  for (const auto& tag : tags["tags"]) {
+    const auto t = tag.get<std::string>();
+    if (t == "index.spack") continue;  // rebuilt by the sync, not copied
+    EXPECT_EQ(read_file(local / "manifests" / t), read_file(dump / "manifests" / t)) << t;
+    const auto manifest = Json::parse(read_file(dump / "manifests" / t));
+    for (const auto& l : manifest["layers"]) {
+      const auto blob = "blobs/sha256/" + l["digest"].get<std::string>().substr(7);
+      EXPECT_EQ(read_file(local / blob), read_file(dump / blob)) << blob;
+    }
+  }
+  auto list = run_host({"--json", "buildcache", "list", "file://" + local.string()}, home.path());
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(listed_specs(list.out), fixture_specs(index_json));
+  auto verify = run_host({"buildcache", "verify", "file://" + local.string(), "--no-signatures"}, home.path());
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
 // A mirror configured the way `spack mirror add --oci-username-variable
 // --oci-password-variable` writes it, against a registry with Basic auth.
 TEST(OciCli, MirrorWithAccessPairVariablesAgainstAnAuthenticatedRegistry) {
