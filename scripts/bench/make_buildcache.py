@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Writes a synthetic Spack buildcache in layout v3 for the sync benchmark.
+"""Writes a synthetic Spack buildcache for the sync benchmark.
 
-  make_buildcache.py DIR [--specs 333] [--total-mib 2048] [--seed 1]
+  make_buildcache.py DIR [--specs 333] [--total-mib 2048] [--seed 1] [--layout v3|oci]
 
-Every spec gets a gzip'd v5 spec blob, a tarball blob of random (so
+v3: every spec gets a gzip'd v5 spec blob, a tarball blob of random (so
 incompressible) bytes and a spec manifest, as Spack 1.x writes them
 (spack-formats.md, layout v3): with layout.json that is 3 x specs + 1 objects.
+oci: a registry dump (blobs/sha256/<hex>, manifests/<tag>, tags/list) with,
+per spec, an image config holding the spec file, the tarball as its one
+layer and the image manifest (spack-formats.md section 2); the same tarballs.
 Tarball sizes follow a skewed spread (many small, a few of 60-200 MiB, so
 multipart uploads happen) scaled to --total-mib. The index is left out on
 purpose: `buildcache sync` publishes one at the destination.
@@ -58,20 +61,27 @@ def main():
     ap.add_argument("--specs", type=int, default=333)
     ap.add_argument("--total-mib", type=int, default=2048)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--layout", choices=["v3", "oci"], default="v3")
     a = ap.parse_args()
     random.seed(a.seed)
     weights = [random.paretovariate(1.2) for _ in range(a.specs)]
     cap = max(weights) if max(weights) > 0 else 1
     weights = [min(w, cap * 0.25) for w in weights]
     scale = a.total_mib * 2**20 / sum(weights)
-    os.makedirs(os.path.join(a.dir, "v3"), exist_ok=True)
-    with open(os.path.join(a.dir, "v3", "layout.json"), "w") as f:
-        f.write('{"signing": "gpg"}')
+    if a.layout == "v3":
+        os.makedirs(os.path.join(a.dir, "v3"), exist_ok=True)
+        with open(os.path.join(a.dir, "v3", "layout.json"), "w") as f:
+            f.write('{"signing": "gpg"}')
+    tags = []
     for i, w in enumerate(weights):
         name, version = "bench%d" % i, "1.%d" % (i % 10)
         h = "".join(random.choice(ALPHABET) for _ in range(32))
         tarball = os.urandom(max(4096, int(w * scale)))
-        spec = gzip.compress(json.dumps(spec_document(name, version, h), separators=(",", ":")).encode(), mtime=0)
+        doc = spec_document(name, version, h)
+        if a.layout == "oci":
+            write_oci_image(a.dir, name, version, h, doc, tarball, tags)
+            continue
+        spec = gzip.compress(json.dumps(doc, separators=(",", ":")).encode(), mtime=0)
         records = []
         for data, media in ((tarball, "application/vnd.spack.install.v2.tar+gzip"),
                             (spec, "application/vnd.spack.spec.v5+json")):
@@ -81,7 +91,47 @@ def main():
         os.makedirs(mdir, exist_ok=True)
         with open(os.path.join(mdir, "%s-%s-%s.spec.manifest.json" % (name, version, h)), "w") as f:
             f.write(token_per_line({"version": 3, "data": records}))
+    if a.layout == "oci":
+        os.makedirs(os.path.join(a.dir, "tags"), exist_ok=True)
+        with open(os.path.join(a.dir, "tags", "list"), "w") as f:
+            f.write(json.dumps({"name": "bench/buildcache", "tags": tags}, separators=(",", ":")))
 
+
+def write_oci_image(root, name, version, h, doc, tarball, tags):
+    """One Spack OCI image: config (image config + spec file keys), one layer."""
+    layer = write_blob_oci(root, tarball)
+    config = {
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tarball).hexdigest()]},
+        "config": {"Env": []},
+        "spec": doc["spec"], "buildcache_layout_version": 3,
+        "binary_cache_checksum": {"hash_algorithm": "sha256", "hash": layer},
+        "archive_size": len(tarball), "archive_timestamp": "2026-11-21T00:00:00", "archive_compression": "gzip",
+    }
+    config_bytes = json.dumps(config, separators=(",", ":")).encode()
+    config_sha = write_blob_oci(root, config_bytes)
+    manifest = {
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "schemaVersion": 2,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": "sha256:" + config_sha,
+                   "size": len(config_bytes)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": "sha256:" + layer,
+                    "size": len(tarball)}],
+        "annotations": {"org.opencontainers.image.description": "%s@%s" % (name, version)},
+    }
+    tag = "%s-%s-%s.spack" % (name, version, h)
+    os.makedirs(os.path.join(root, "manifests"), exist_ok=True)
+    with open(os.path.join(root, "manifests", tag), "w") as f:
+        f.write(json.dumps(manifest, separators=(",", ":")))
+    tags.append(tag)
+
+
+def write_blob_oci(root, data):
+    sha = hashlib.sha256(data).hexdigest()
+    path = os.path.join(root, "blobs", "sha256", sha)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+    return sha
 
 if __name__ == "__main__":
     main()
