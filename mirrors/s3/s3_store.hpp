@@ -14,7 +14,9 @@
 namespace spackext::mirrors::s3 {
 
 struct S3StoreOptions {
-  std::uint64_t multipart_threshold = 64ull << 20;
+  // Objects up to the threshold and each part are held in memory once (for
+  // retries), in one reused buffer per transfer thread.
+  std::uint64_t multipart_threshold = 16ull << 20;
   std::uint64_t part_size = 16ull << 20;  // >= 5 MiB (S3's minimum)
   int list_page_size = 0;                  // max-keys per ListObjectsV2 page; 0 = server default
   http::ClientOptions http;

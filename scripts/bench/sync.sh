@@ -57,7 +57,7 @@ for pair in "v3:$src" "oci:$src_oci"; do
   fi
 done
 objects=$(find "$src" -type f | wc -l)
-bytes=$(find "$src" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+bytes=$(find "$src" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_http() { # URL [curl args...]

@@ -220,8 +220,8 @@ TEST(OciCli, MirrorWithAccessPairVariablesAgainstAnAuthenticatedRegistry) {
 }
 
 // The buildcache command copies objects as they are and does not convert
-// layouts: a v3 URL cache cannot become an OCI repository by sync, and the
-// error says why instead of leaving a half-written repository unexplained.
+// layouts: a v3 URL cache cannot become an OCI repository by sync. It is
+// refused before anything is copied, and the error says why.
 TEST(OciCli, SyncOfAV3CacheIntoARegistryIsRefusedClearly) {
   SPACKEXT_REQUIRE_REGISTRY();
   SPACKEXT_REQUIRE_FIXTURE(v3, "fixtures/spack/buildcache-v3-unsigned");
@@ -230,8 +230,11 @@ TEST(OciCli, SyncOfAV3CacheIntoARegistryIsRefusedClearly) {
   ASSERT_TRUE(server.ready());
   auto sync = run_host({"buildcache", "sync", "file://" + v3.string(), server.mirror_url("peer/v3")}, home.path());
   EXPECT_EQ(sync.exit_code, 2) << sync.out << sync.err;
-  EXPECT_NE(sync.err.find("cannot store this key"), std::string::npos) << sync.err;
-  EXPECT_NE(sync.err.find("layout"), std::string::npos) << sync.err;
+  EXPECT_NE(sync.err.find("holds only Spack's OCI layout"), std::string::npos) << sync.err;
+  EXPECT_NE(sync.err.find("layout v2/v3"), std::string::npos) << sync.err;
+  spackext::http::Client client;
+  auto catalog = client.send({.method = "GET", .url = server.base_url() + "/v2/_catalog"});
+  EXPECT_EQ(catalog.body.find("peer/v3"), std::string::npos) << "something was pushed: " << catalog.body;
 }
 
 }  // namespace
