@@ -10,8 +10,11 @@
 # time (user+sys of the client, not the server) come from /usr/bin/time.
 #
 #   scripts/bench/sync.sh [--build DIR] [--work DIR] [--specs N] [--total-mib M] [--only s3|webdav|oci]
+#                         [--repeat R]
 #
-# Results: a markdown table on stdout and in WORK/results-<target>.md.
+# Each target runs R rounds (default 3) against a fresh server; the table
+# gives the median of each row (and its range). Results: a markdown table on
+# stdout and in WORK/results-<target>.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build"
@@ -20,6 +23,7 @@ specs=333
 total_mib=2048
 only=""
 jobs=8
+repeat=3
 while (($#)); do
   case "$1" in
     --build) build="$2"; shift 2 ;;
@@ -27,7 +31,9 @@ while (($#)); do
     --specs) specs="$2"; shift 2 ;;
     --total-mib) total_mib="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: $0 [--build DIR] [--work DIR] [--specs N] [--total-mib M] [--only s3|webdav|oci]" >&2; exit 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    *) echo "usage: $0 [--build DIR] [--work DIR] [--specs N] [--total-mib M] [--only s3|webdav|oci] [--repeat R]" >&2
+       exit 2 ;;
   esac
 done
 
@@ -67,8 +73,8 @@ wait_http() { # URL [curl args...]
 }
 stop_pid() { kill "$1" 2>/dev/null || true; while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
 
-results=""
-measure() { # LABEL command... ; appends "| label | wall | cpu |"
+samples="$work/samples.tsv"
+measure() { # LABEL command... ; appends "label<TAB>wall<TAB>cpu" to the samples
   local label="$1"; shift
   local t="$work/time.$$"
   # A shell function runs in a child bash that is given its definition.
@@ -77,24 +83,39 @@ measure() { # LABEL command... ; appends "| label | wall | cpu |"
   fi
   if ! /usr/bin/time -f "%e %U %S" -o "$t" "$@" >"$work/last.out" 2>"$work/last.err"; then
     echo "FAILED: $label" >&2; tail -5 "$work/last.err" >&2
-    results+="| $label | failed | |"$'\n'; return 0
+    printf '%s\tfailed\tfailed\n' "$label" >>"$samples"; return 0
   fi
   read -r wall user sys <"$t"
   local cpu; cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
-  local rate; rate=$(awk -v b="$bytes" -v w="$wall" 'BEGIN {printf "%.0f", b / 1048576 / (w > 0 ? w : 1)}')
-  printf '%-44s %8ss %8ss CPU  %6s MiB/s\n' "$label" "$wall" "$cpu" "$rate" >&2
-  results+="| $label | $wall s | $cpu s | $rate MiB/s |"$'\n'
+  printf '%-44s %8ss %8ss CPU\n' "$label" "$wall" "$cpu" >&2
+  printf '%s\t%s\t%s\n' "$label" "$wall" "$cpu" >>"$samples"
 }
-report() { # TARGET
+report() { # TARGET: medians over the rounds, rows in first-seen order
   local file="$work/results-$1.md"
   {
-    echo "$1: $objects objects, $((bytes / 1048576)) MiB, $jobs parallel transfers, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "$1: $objects objects, $((bytes / 1048576)) MiB, $jobs parallel transfers, $(nproc) cores, median of $repeat round(s)"
     echo
-    echo "| run | wall | client CPU | rate |"
+    echo "| run | wall (median, range) | client CPU (median) | rate |"
     echo "|---|---|---|---|"
-    printf '%s' "$results"
+    python3 - "$samples" "$bytes" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, wall, cpu = line.rstrip("\n").split("\t")
+    rows.setdefault(label, []).append((wall, cpu))
+for label, runs in rows.items():
+    ok = [(float(w), float(c)) for w, c in runs if w != "failed"]
+    if len(ok) < len(runs):
+        print(f"| {label} | failed in {len(runs) - len(ok)} of {len(runs)} | | |")
+        continue
+    walls = [w for w, _ in ok]
+    wall = statistics.median(walls)
+    cpu = statistics.median(c for _, c in ok)
+    rate = int(sys.argv[2]) / 1048576 / wall if wall > 0 else 0
+    print(f"| {label} | {wall:.2f} s ({min(walls):.2f}-{max(walls):.2f}) | {cpu:.2f} s | {rate:.0f} MiB/s |")
+PY
   } | tee "$file"
-  results=""
+  rm -f "$samples"
 }
 # The same files, read once so every run starts with them in the page cache.
 cat_all() { find "$1" -type f -print0 | xargs -0 cat >/dev/null; }
@@ -138,7 +159,6 @@ EOF
     "file://$src" s3://ours --jobs "$jobs"
   stop_pid "$pid"
   rm -rf "$data"
-  report s3
 }
 
 run_webdav() {
@@ -196,7 +216,6 @@ EOF
     "file://$src" "$base/ours" --jobs "$jobs"
   stop_pid "$pid"
   rm -rf "$ngx"
-  report webdav
 }
 
 # The registry's ceiling: each blob by POST then one PUT ?digest= (the
@@ -242,11 +261,15 @@ EOF
     "oci+http://127.0.0.1:$port/bench/ours" --jobs "$jobs"
   stop_pid "$pid"
   rm -rf "$reg"
-  report oci
 }
 
 export XDG_CONFIG_HOME="$work/config"  # no user mirrors or settings leak in
 for target in s3 webdav oci; do
   [[ -z "$only" || "$only" == "$target" ]] || continue
-  "run_$target"
+  rm -f "$samples"
+  for ((round = 1; round <= repeat; round++)); do
+    echo "== $target, round $round of $repeat" >&2
+    "run_$target"
+  done
+  report "$target"
 done
