@@ -7,6 +7,7 @@
 
 #include <spackext/errors.hpp>
 
+#include "md5.hpp"
 #include "object_json.hpp"
 
 namespace spackext::mirrors::gcs {
@@ -147,12 +148,26 @@ ObjectInfo GcsStore::to_info(const std::string& key, const std::string& body, co
   return ObjectInfo{key, o.size, o.generation, o.updated};
 }
 
-ObjectInfo GcsStore::checked_upload(const std::string& key, std::uint64_t size, const std::string& body) const {
-  auto info = to_info(key, body, url_ + ": " + key);
-  if (info.size != size)
-    throw Error(url_ + ": " + key + ": the server stored " + std::to_string(info.size) + " bytes of " +
-                std::to_string(size));
-  return info;
+ObjectInfo GcsStore::checked_upload(const std::string& key, std::uint64_t size, const std::string& body,
+                                    const std::string& md5) {
+  const auto what = url_ + ": " + key;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) throw Error(what + ": object resource is not JSON");
+  auto o = parse_object(j, what);
+  if (o.size != size)
+    throw Error(what + ": the server stored " + std::to_string(o.size) + " bytes of " + std::to_string(size));
+  std::string stored = o.md5_hash;
+  if (stored.empty()) {  // no md5Hash (composite objects): read it back
+    Md5 back;
+    get(key, [&](const char* d, std::size_t n) {
+      back.update({d, n});
+      return true;
+    });
+    stored = back.base64();
+  }
+  if (stored != md5)
+    throw Error(what + ": the server stored different bytes (md5Hash " + stored + ", sent " + md5 + ")");
+  return ObjectInfo{key, o.size, o.generation, o.updated};
 }
 
 void GcsStore::list(std::string_view prefix, const std::function<void(const ObjectInfo&)>& visit) {
@@ -216,10 +231,12 @@ ObjectInfo GcsStore::put(std::string_view key_view, std::uint64_t size, const By
   r.method = "POST";
   r.url = upload_url(object_name(key), "media", options);
   r.headers = {{"Content-Type", options.content_type.empty() ? "application/octet-stream" : options.content_type}};
+  Md5 md5;
+  md5.update(body);
   r.body = std::move(body);
   auto res = execute(r);
   if (res.status >= 400) fail(res, key, "write");
-  return checked_upload(key, size, res.body);
+  return checked_upload(key, size, res.body, md5.base64());
 }
 
 ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, const ByteSource& source,
@@ -251,6 +268,7 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
                                    : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   try {
     std::string buf;
+    Md5 md5;                   // of the bytes as read from the source, once each
     std::uint64_t offset = 0;  // the server holds every byte before this
     while (offset < size) {
       const auto len = std::min<std::uint64_t>(options_.chunk_size, size - offset);
@@ -262,6 +280,7 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
                       " bytes");
         got += n;
       }
+      md5.update(buf);
       const auto chunk_end = offset + len;  // exclusive
       const bool last = chunk_end == size;
       std::uint64_t sent_from = offset;  // the server's offset, inside this chunk
@@ -305,7 +324,7 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
           }
           failed = true;  // connection reset, timeout: the status query tells what arrived
         }
-        if (!failed && (pres.status == 200 || pres.status == 201)) return checked_upload(key, size, pres.body);
+        if (!failed && (pres.status == 200 || pres.status == 201)) return checked_upload(key, size, pres.body, md5.base64());
         if (!failed && pres.status == 308) {
           const auto stored = persisted_bytes(pres);
           if (!stored) throw Error(what + ": unreadable Range header in the upload session's reply");

@@ -28,7 +28,10 @@ struct GcsStoreOptions {
   ServiceAccountTokens::Clock clock;  // for token expiry (tests move it forward)
 };
 
-class GcsStore final : public MirrorStore {
+// An upload is checked against the md5Hash GCS reports for what it stored
+// (an object without one is read back): a put stores exactly the given
+// bytes or throws (VerifiesPuts).
+class GcsStore final : public MirrorStore, public VerifiesPuts {
  public:
   GcsStore(std::string url, GcsSettings settings, GcsStoreOptions options = {});
   std::string url() const override { return url_; }
@@ -58,8 +61,10 @@ class GcsStore final : public MirrorStore {
   std::string object_path(const std::string& name) const;
   std::string upload_url(const std::string& name, const char* upload_type, const PutOptions& options) const;
   ObjectInfo to_info(const std::string& key, const std::string& body, const std::string& what) const;
-  // The object resource an upload returned, which must hold all `size` bytes.
-  ObjectInfo checked_upload(const std::string& key, std::uint64_t size, const std::string& body) const;
+  // The object resource an upload returned, which must hold all `size` bytes
+  // whose MD5 (base64) is `md5`.
+  ObjectInfo checked_upload(const std::string& key, std::uint64_t size, const std::string& body,
+                            const std::string& md5);
   ObjectInfo put_resumable(const std::string& key, std::uint64_t size, const ByteSource& source,
                            const PutOptions& options);
   std::string credential_description() const;

@@ -83,6 +83,7 @@ GcsObject parse_object(const nlohmann::json& r, const std::string& what) {
   if (auto g = r.find("generation"); g != r.end())
     o.generation = g->is_string() ? g->get<std::string>() : std::to_string(int64_field(r, "generation", what));
   if (auto u = r.find("updated"); u != r.end() && u->is_string()) o.updated = parse_rfc3339(u->get<std::string>());
+  if (auto m = r.find("md5Hash"); m != r.end() && m->is_string()) o.md5_hash = m->get<std::string>();
   return o;
 }
 

@@ -18,6 +18,7 @@ struct GcsObject {
   std::string name;
   std::uint64_t size = 0;
   std::string generation;  // the object's version; ifGenerationMatch takes it
+  std::string md5_hash;    // base64 MD5 of the content; absent for composite objects
   std::optional<std::chrono::system_clock::time_point> updated;
 };
 

@@ -22,6 +22,8 @@
 //     [--tls-cert CERT.pem --tls-key KEY.pem]   serve HTTPS instead of HTTP
 //     [--fail-chunk N]   the N-th resumable data chunk stores only part of its
 //                        bytes (a 256 KiB multiple) and answers 503
+//     [--corrupt-writes] flips the first byte of every object it stores (a
+//                        faulty disk or proxy); md5Hash tells the truth
 // Test-only extension (not GCS): POST /_fake/revoke-tokens forgets every
 // issued token, so clients see 401 and must exchange a new one.
 #include <openssl/bio.h>
@@ -57,9 +59,29 @@ namespace {
 
 constexpr std::uint64_t kChunkGranularity = 256 * 1024;
 
+// base64(MD5) of a file's bytes: the md5Hash GCS reports for every
+// non-composite object.
+std::string md5_base64_of_file(const fs::path& file) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr);
+  std::ifstream in(file, std::ios::binary);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  std::string out(4 * ((len + 2) / 3), '\0');
+  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), md, static_cast<int>(len));
+  return out;
+}
+
 struct Object {
   std::uint64_t generation = 0;
   std::uint64_t size = 0;
+  std::string md5_base64;  // md5Hash: computed from the stored file, as GCS does
   std::string content_type;
   std::chrono::system_clock::time_point updated;
   fs::path file;
@@ -84,6 +106,7 @@ struct Config {
   std::set<std::string> static_tokens;
   long long token_lifetime = 3600;
   int fail_chunk = 0;
+  bool corrupt_writes = false;
   std::string tls_cert, tls_key;
   std::string base() const { return (tls_cert.empty() ? "http" : "https") + std::string("://127.0.0.1:") + std::to_string(port); }
 };
@@ -303,6 +326,7 @@ class FakeGcs {
             {"storageClass", "STANDARD"},
             {"size", std::to_string(o.size)},
             {"etag", "CK" + gen},
+            {"md5Hash", o.md5_base64},
             {"timeCreated", rfc3339(o.updated)},
             {"updated", rfc3339(o.updated)}};
   }
@@ -403,6 +427,15 @@ class FakeGcs {
     o.content_type = content_type.empty() ? "application/octet-stream" : content_type;
     o.updated = std::chrono::system_clock::now();
     o.file = cfg_.data / "objects" / std::to_string(o.generation);
+    if (cfg_.corrupt_writes && o.size > 0) {
+      std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+      char c = 0;
+      f.read(&c, 1);
+      c = static_cast<char>(c ^ 0xff);
+      f.seekp(0);
+      f.write(&c, 1);
+    }
+    o.md5_base64 = md5_base64_of_file(file);
     fs::rename(file, o.file);
     if (auto old = b.find(name); old != b.end()) fs::remove(old->second.file);
     b[name] = o;
@@ -569,6 +602,7 @@ int main(int argc, char** argv) {
       else if (a == "--static-token") cfg.static_tokens.insert(value());
       else if (a == "--token-lifetime") cfg.token_lifetime = std::stoll(value());
       else if (a == "--fail-chunk") cfg.fail_chunk = std::stoi(value());
+      else if (a == "--corrupt-writes") cfg.corrupt_writes = true;
       else if (a == "--tls-cert") cfg.tls_cert = value();
       else if (a == "--tls-key") cfg.tls_key = value();
       else throw std::runtime_error("unknown argument " + a);

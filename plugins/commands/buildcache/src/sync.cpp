@@ -1,5 +1,6 @@
 #include "buildcache/sync.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -148,6 +149,12 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
 SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& options) {
   SyncReport report;
   auto cat = scan_mirror(src, {options.jobs});
+  // Layouts are copied, never converted: a registry holds only OCI images.
+  const auto dst_url = dst.url();
+  if (dst_url.rfind("oci", 0) == 0 && (cat.layouts.count(Layout::v2) || cat.layouts.count(Layout::v3)))
+    throw InputError(dst_url, "an OCI registry holds only Spack's OCI layout, and " + src.url() +
+                                  " is in layout v2/v3; push those specs with `spack buildcache push` to the "
+                                  "registry, or sync to a file, S3, GCS or WebDAV mirror instead");
   if (!cat.problems.empty())
     throw Error(src.url() + ": " + cat.problems.front().object + ": " + cat.problems.front().message +
                 " (fix or verify the source before syncing)");
@@ -205,6 +212,10 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     total += info.size;
   }
   if (options.dry_run) return report;
+  // Largest first: the big tarballs start at once and the small objects fill
+  // in around them, instead of one big upload running alone at the end.
+  for (auto& phase : todo)
+    std::stable_sort(phase.begin(), phase.end(), [](const ObjectInfo* a, const ObjectInfo* b) { return a->size > b->size; });
 
   std::optional<Progress> progress;
   if (options.bus) progress.emplace(*options.bus, "buildcache.sync", "Syncing to " + dst.url(), total, "B", "buildcache");

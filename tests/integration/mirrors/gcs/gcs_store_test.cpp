@@ -165,6 +165,26 @@ TEST_F(GcsIntegration, ResumesAtTheServersOffsetAfterAFailedChunk) {
   EXPECT_EQ(sha, buildcache::sha256_hex(big));
 }
 
+// The server stores something else than it was sent: the md5Hash it reports
+// gives it away, on both upload paths, so a sync never counts it as copied.
+TEST_F(GcsIntegration, AnUploadTheServerStoredWronglyIsAnError) {
+  start({"--corrupt-writes"});
+  auto o = no_sleep();
+  o.chunk_size = 256 * 1024;
+  o.resumable_threshold = 256 * 1024;
+  GcsStore store("gs://spack-mirror", plain(server_->endpoint()), o);
+  EXPECT_TRUE(verifies_puts(store));
+  for (std::size_t n : {std::size_t{1000}, std::size_t{(1 << 20) + 5}}) {  // media, resumable
+    const auto data = random_bytes(n, 3);
+    try {
+      store.put("blobs/x", data.size(), memory_source(data));
+      FAIL() << "a corrupted write of " << n << " bytes was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("stored different bytes"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST_F(GcsIntegration, GenerationPreconditions) {
   start();
   auto o = no_sleep();
