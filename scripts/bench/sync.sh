@@ -81,6 +81,9 @@ measure() { # LABEL command... ; appends "label<TAB>wall<TAB>cpu" to the samples
   if [[ "$(type -t "$1")" == function ]]; then
     set -- bash -c "$(declare -f "$1"); jobs=$jobs; $1 \"\$@\"" _ "${@:2}"
   fi
+  # Earlier runs' uploads are still being written back by the kernel: flush
+  # them so every run starts with the same clean disk.
+  sync
   if ! /usr/bin/time -f "%e %U %S" -o "$t" "$@" >"$work/last.out" 2>"$work/last.err"; then
     echo "FAILED: $label" >&2; tail -5 "$work/last.err" >&2
     printf '%s\tfailed\tfailed\n' "$label" >>"$samples"; return 0

@@ -120,6 +120,17 @@ class Scanner {
     });
   }
 
+  // Takes a known entry for `key` instead of reading it (see ScanOptions::known).
+  bool reuse_known(const std::string& key) {
+    if (!options_.known) return false;
+    auto it = options_.known->find(key);
+    if (it == options_.known->end()) return false;
+    CacheEntry e = it->second;
+    e.modified = mtime(key);
+    add_entry(std::move(e));
+    return true;
+  }
+
   void add_entry(CacheEntry e) {
     std::lock_guard lock(mutex_);
     if (e.signed_) cat_.signed_metadata.push_back(e.metadata_key);
@@ -138,6 +149,7 @@ class Scanner {
     cat_.layouts.insert(Layout::v3);
     if (!has_layout) problem("v3/layout.json", "missing (Spack expects it in a layout v3 mirror)");
     each(manifests, [&](const std::string& key) {
+      if (reuse_known(key)) return;
       auto text = read_object(store_, key);
       auto records = parse_manifest(text, where(key));
       CacheEntry e;
@@ -210,6 +222,7 @@ class Scanner {
     parallel_for(items.size(), options_.jobs, [&](std::size_t i) {
       const auto& [stem, key] = items[i];
       try {
+        if (reuse_known(key)) return;
         auto text = read_object(store_, key);
         CacheEntry e;
         e.layout = Layout::v2;

@@ -14,7 +14,7 @@
 #include "buildcache/digest.hpp"
 #include "buildcache/index_store.hpp"
 #include "buildcache/oci_tags.hpp"
-#include "buildcache/parallel.hpp"
+#include "buildcache/task_graph.hpp"
 #include "buildcache/verify.hpp"
 
 namespace spackext::buildcache {
@@ -219,28 +219,55 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
 
   std::optional<Progress> progress;
   if (options.bus) progress.emplace(*options.bus, "buildcache.sync", "Syncing to " + dst.url(), total, "B", "buildcache");
-  std::mutex mutex;
-  for (auto& phase : todo) {
-    parallel_for(phase.size(), options.jobs, [&](std::size_t i) {
-      const auto& info = *phase[i];
-      bool read_back = false;
-      auto sha = copy_object(src, dst, info, {}, &read_back);
-      std::lock_guard lock(mutex);
-      ++report.copied;
-      report.read_back += read_back;
-      report.bytes_copied += info.size;
-      if (options.bus) {
-        progress->advance(info.size);
-        options.bus->publish("mirror.object.copied",
-                             {{"source", src.url()}, {"mirror", dst.url()}, {"key", info.key},
-                              {"bytes", info.size}, {"sha256", sha}},
-                             "buildcache");
-      }
-    });
+  // Content first, metadata after what it points at: a v2/v3 spec's metadata
+  // waits only for its own blobs; any other metadata (OCI manifests, whose
+  // layers are shared, keys, layout.json) waits for all content.
+  std::vector<const ObjectInfo*> tasks(todo[0]);
+  tasks.insert(tasks.end(), todo[1].begin(), todo[1].end());
+  TaskGraph graph(tasks.size());
+  std::map<std::string, std::size_t> content_task;
+  for (std::size_t i = 0; i < todo[0].size(); ++i) content_task.emplace(todo[0][i]->key, i);
+  std::map<std::string, const CacheEntry*> entry_of;
+  for (const auto& e : cat.entries)
+    if (e.layout != Layout::oci) entry_of.emplace(e.metadata_key, &e);
+  for (std::size_t i = todo[0].size(); i < tasks.size(); ++i) {
+    auto e = entry_of.find(tasks[i]->key);
+    if (e == entry_of.end()) {
+      for (std::size_t c = 0; c < todo[0].size(); ++c) graph.depend(i, c);
+      continue;
+    }
+    for (const BlobRef* b : {&e->second->tarball, e->second->spec_blob ? &*e->second->spec_blob : nullptr})
+      if (b)
+        if (auto c = content_task.find(b->key); c != content_task.end()) graph.depend(i, c->second);
   }
+  std::mutex mutex;
+  graph.run(options.jobs, [&](std::size_t i) {
+    const auto& info = *tasks[i];
+    bool read_back = false;
+    auto sha = copy_object(src, dst, info, {}, &read_back);
+    std::lock_guard lock(mutex);
+    ++report.copied;
+    report.read_back += read_back;
+    report.bytes_copied += info.size;
+    if (options.bus) {
+      progress->advance(info.size);
+      options.bus->publish("mirror.object.copied",
+                           {{"source", src.url()}, {"mirror", dst.url()}, {"key", info.key},
+                            {"bytes", info.size}, {"sha256", sha}},
+                           "buildcache");
+    }
+  });
   if (!oci_tags.empty()) ensure_oci_tags(dst, oci_tags, read_oci_tags(src).name);
-  if (options.update_index && (report.copied > 0 || !load_index(dst)))
-    for (const auto& p : update_indexes(dst, {options.jobs})) report.indexes.push_back(p.key);
+  if (options.update_index && (report.copied > 0 || !load_index(dst))) {
+    // Every synced spec's metadata is now at DST exactly as at SRC (copied and
+    // checked, or compared equal): the index rebuild need not read it back.
+    auto known = std::make_shared<std::map<std::string, CacheEntry>>();
+    for (const auto& e : cat.entries)
+      if (e.layout != Layout::oci && std::binary_search(keys.begin(), keys.end(), e.metadata_key))
+        known->emplace(e.metadata_key, e);
+    ScanOptions scan{options.jobs, known};
+    for (const auto& p : update_indexes(dst, scan)) report.indexes.push_back(p.key);
+  }
   if (progress) progress->finish(true);
   return report;
 }

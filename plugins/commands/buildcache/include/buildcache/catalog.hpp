@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -74,6 +75,10 @@ struct Catalog {
 
 struct ScanOptions {
   unsigned jobs = 8;  // parallel metadata reads
+  // Entries (by metadata key) the caller knows the store holds byte for byte
+  // as described, e.g. what a sync just copied and verified: a v2/v3 scan
+  // takes them as they are instead of reading the objects again.
+  std::shared_ptr<const std::map<std::string, CacheEntry>> known;
 };
 
 // Reads the whole metadata of a mirror (not the tarballs).
