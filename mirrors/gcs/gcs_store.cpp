@@ -218,15 +218,7 @@ ObjectInfo GcsStore::put(std::string_view key_view, std::uint64_t size, const By
   const std::string key(key_view);
   if (size > options_.resumable_threshold) return put_resumable(key, size, source, options);
   // At most one chunk: read whole so the client can resend it on a retry.
-  std::string body(size, '\0');
-  std::uint64_t got = 0;
-  while (got < size) {
-    auto n = source(body.data() + got, size - got);
-    if (n == 0) break;
-    got += n;
-  }
-  if (got != size)
-    throw Error(url_ + ": " + key + ": source gave " + std::to_string(got) + " of " + std::to_string(size) + " bytes");
+  auto body = read_exactly(source, size, url_ + ": " + key);
   http::Request r;
   r.method = "POST";
   r.url = upload_url(object_name(key), "media", options);

@@ -225,16 +225,7 @@ void HttpsStore::upload(const std::string& temp_key, const std::string& key, std
   auto stream = std::make_shared<Stream>(Stream{&source, size});
   if (size <= options_.replayable_upload_limit) {
     // Small (manifests, indexes, keys): read once so a retry can resend it.
-    std::string body(size, '\0');
-    std::uint64_t got = 0;
-    while (got < size) {
-      auto n = source(body.data() + got, size - got);
-      if (n == 0) break;
-      got += n;
-    }
-    if (got != size)
-      throw Error(shown + ": the source gave " + std::to_string(got) + " of " + std::to_string(size) + " bytes");
-    req.body = std::move(body);
+    req.body = read_exactly(source, size, shown);
   } else {
     // Large: stream straight from the source. It cannot be rewound, so a
     // second attempt (after a transient failure) aborts instead of sending

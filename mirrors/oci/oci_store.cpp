@@ -65,17 +65,6 @@ std::string render_tags(const std::string& repository, const std::vector<std::st
   return Json{{"name", repository}, {"tags", tags}}.dump();
 }
 
-std::string read_exactly(const ByteSource& source, std::uint64_t size, const std::string& where) {
-  std::string body(size, '\0');
-  std::uint64_t got = 0;
-  while (got < size) {
-    auto n = source(body.data() + got, size - got);
-    if (n == 0) throw Error(where + ": the source gave " + std::to_string(got) + " of " + std::to_string(size) + " bytes");
-    got += n;
-  }
-  return body;
-}
-
 // Reads and hashes `size` bytes the caller must consume anyway.
 std::string drain(const ByteSource& source, std::uint64_t size, const std::string& where) {
   Sha256Stream h;

@@ -56,7 +56,7 @@ struct OciStoreOptions {
   http::ClientOptions http;
 };
 
-class OciStore final : public MirrorStore {
+class OciStore final : public MirrorStore, public VerifiesPuts {
  public:
   OciStore(std::string url, RegistryCredentials credentials, OciStoreOptions options = {});
   std::string url() const override { return url_; }

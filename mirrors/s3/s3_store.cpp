@@ -65,14 +65,7 @@ std::string_view read_body(const ByteSource& source, std::uint64_t size, const s
     buffer.reset(new char[size]);
     capacity = size;
   }
-  std::uint64_t got = 0;
-  while (got < size) {
-    auto n = source(buffer.get() + got, size - got);
-    if (n == 0) break;
-    got += n;
-  }
-  if (got != size)
-    throw Error(what + ": source gave " + std::to_string(got) + " of " + std::to_string(size) + " bytes");
+  read_exactly(source, buffer.get(), size, what);
   return {buffer.get(), size};
 }
 

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spackext/errors.hpp"
 #include "spackext/service.hpp"
 
 namespace spackext {
@@ -77,6 +78,25 @@ inline ByteSource memory_source(std::string_view data) {
     *pos += n;
     return n;
   };
+}
+
+// Reads exactly `size` bytes of `source` into `buffer`: stores that must
+// hold a body (to resend it, or to digest it before sending) use it. Error
+// naming `what` if the source ends early.
+inline void read_exactly(const ByteSource& source, char* buffer, std::uint64_t size, const std::string& what) {
+  std::uint64_t got = 0;
+  while (got < size) {
+    const auto n = source(buffer + got, static_cast<std::size_t>(size - got));
+    if (n == 0)
+      throw Error(what + ": the source gave " + std::to_string(got) + " of " + std::to_string(size) + " bytes");
+    got += n;
+  }
+}
+
+inline std::string read_exactly(const ByteSource& source, std::uint64_t size, const std::string& what) {
+  std::string body(size, '\0');
+  read_exactly(source, body.data(), size, what);
+  return body;
 }
 
 // Stores a whole in-memory object (manifests, indexes, keys, probes).
