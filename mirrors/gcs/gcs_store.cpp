@@ -49,14 +49,9 @@ std::optional<std::uint64_t> persisted_bytes(const http::Response& res) {
 
 GcsStore::GcsStore(std::string url, GcsSettings settings, GcsStoreOptions options)
     : url_(std::move(url)), settings_(std::move(settings)), options_(std::move(options)) {
-  constexpr std::string_view scheme = "gs://";
-  if (url_.rfind(scheme, 0) != 0) throw InputError(url_, "not a gs:// URL");
-  auto rest = url_.substr(scheme.size());
-  auto slash = rest.find('/');
-  bucket_ = rest.substr(0, slash);
-  if (slash != std::string::npos) prefix_ = rest.substr(slash + 1);
-  while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
-  if (bucket_.empty()) throw InputError(url_, "gs:// URL without a bucket");
+  auto where = parse_bucket_url(url_, "gs");
+  bucket_ = std::move(where.bucket);
+  prefix_ = std::move(where.prefix);
   if (options_.chunk_size == 0 || options_.chunk_size % kChunkGranularity != 0)
     throw InputError(url_, "resumable upload chunk size must be a multiple of 256 KiB");
   // A single-request upload is buffered whole (to resend it on a retry): never more than one chunk.

@@ -110,14 +110,9 @@ boost::property_tree::ptree parse_xml(const std::string& body, const std::string
 
 S3Store::S3Store(std::string url, S3Settings settings, S3StoreOptions options)
     : url_(std::move(url)), settings_(std::move(settings)), options_(std::move(options)) {
-  constexpr std::string_view scheme = "s3://";
-  if (url_.rfind(scheme, 0) != 0) throw InputError(url_, "not an s3:// URL");
-  auto rest = url_.substr(scheme.size());
-  auto slash = rest.find('/');
-  bucket_ = rest.substr(0, slash);
-  if (slash != std::string::npos) prefix_ = rest.substr(slash + 1);
-  while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
-  if (bucket_.empty()) throw InputError(url_, "s3:// URL without a bucket");
+  auto where = parse_bucket_url(url_, "s3");
+  bucket_ = std::move(where.bucket);
+  prefix_ = std::move(where.prefix);
   if (settings_.endpoint_url.empty()) {
     scheme_ = "https";
     path_style_ = bucket_.find('.') != std::string::npos;

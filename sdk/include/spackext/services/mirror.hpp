@@ -80,6 +80,22 @@ inline ByteSource memory_source(std::string_view data) {
   };
 }
 
+// "s3://bucket/a/b/" -> {"bucket", "a/b"}: object stores name a bucket and
+// an optional key prefix. InputError if `url` lacks `scheme` ("s3") or a bucket.
+struct BucketUrl {
+  std::string bucket, prefix;  // prefix without a trailing '/'
+};
+inline BucketUrl parse_bucket_url(const std::string& url, const std::string& scheme) {
+  const auto head = scheme + "://";
+  if (url.rfind(head, 0) != 0) throw InputError(url, "expected a " + head + "bucket[/prefix] URL");
+  const auto rest = url.substr(head.size());
+  const auto slash = rest.find('/');
+  BucketUrl b{rest.substr(0, slash), slash == std::string::npos ? std::string() : rest.substr(slash + 1)};
+  while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
+  if (b.bucket.empty()) throw InputError(url, head + " URL without a bucket");
+  return b;
+}
+
 // Reads exactly `size` bytes of `source` into `buffer`: stores that must
 // hold a body (to resend it, or to digest it before sending) use it. Error
 // naming `what` if the source ends early.
