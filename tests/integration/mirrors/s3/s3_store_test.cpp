@@ -9,6 +9,7 @@
 #include "buildcache/sync.hpp"
 #include "buildcache/verify.hpp"
 #include "file_store.hpp"
+#include "corrupting_proxy.hpp"
 #include "s3_store.hpp"
 #include "s3rver.hpp"
 
@@ -103,6 +104,31 @@ TEST_F(S3Integration, SyncFixtureToS3VerifyAndResync) {
   EXPECT_EQ(idx->index.in_buildcache_count(), 3u);
   auto again = buildcache::sync_mirrors(src, dst, o);
   EXPECT_EQ(again.copied, 0u);
+}
+
+// Bytes changed between us and the server are caught by the MD5 the server
+// reports (its ETag), for single PUTs and for multipart parts; a sync through
+// such a path fails instead of counting a corrupt copy.
+TEST_F(S3Integration, ABodyCorruptedOnTheWayIsCaughtByTheEtag) {
+  spackext::test::CorruptingProxy proxy(server_->endpoint());
+  S3StoreOptions so;
+  so.multipart_threshold = 5 << 20;
+  so.part_size = 5 << 20;
+  S3Store store("s3://buildcache/corrupt", s3rver_settings(proxy.endpoint()), so);
+  EXPECT_TRUE(verifies_puts(store));
+  for (std::size_t n : {std::size_t{1000}, std::size_t{(11 << 20) + 3}}) {
+    std::string data(n, 'x');
+    try {
+      store.put("blobs/x", data.size(), from(data));
+      FAIL() << "a corrupted upload of " << n << " bytes was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("the server stored different bytes"), std::string::npos) << e.what();
+    }
+  }
+  // Straight to the server, the same uploads pass: the check is not just failing.
+  S3Store direct("s3://buildcache/direct", s3rver_settings(server_->endpoint()), so);
+  std::string data(1000, 'x');
+  EXPECT_NO_THROW(direct.put("blobs/x", data.size(), from(data)));
 }
 
 TEST_F(S3Integration, UnknownAccessKeyIsRefusedWithoutLeakingTheSecret) {
