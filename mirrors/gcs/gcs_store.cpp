@@ -284,17 +284,9 @@ ObjectInfo GcsStore::put_resumable(const std::string& key, std::uint64_t size, c
           put.headers = {{"Content-Range", "bytes " + std::to_string(sent_from) + "-" + std::to_string(chunk_end - 1) +
                                                "/" + (last ? std::to_string(size) : "*")}};
           // Straight from the chunk buffer (no copy); a fresh reader for each attempt.
-          const char* data = buf.data() + (sent_from - offset);
-          put.body_size = chunk_end - sent_from;
-          put.body_source = [data, n = put.body_size]() -> http::BodySource {
-            auto pos = std::make_shared<std::uint64_t>(0);
-            return [data, n, pos](char* out, std::size_t capacity) {
-              const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, n - *pos));
-              std::memcpy(out, data + *pos, k);
-              *pos += k;
-              return k;
-            };
-          };
+          const std::string_view data(buf.data() + (sent_from - offset), chunk_end - sent_from);
+          put.body_size = data.size();
+          put.body_source = [data] { return memory_source(data); };
         }
         http::Response pres;
         bool failed = false;

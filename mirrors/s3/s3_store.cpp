@@ -73,15 +73,7 @@ std::string_view read_body(const ByteSource& source, std::uint64_t size, const s
 // every attempt so retries resend it.
 void resend_from(http::Request& req, std::string_view data) {
   req.body_size = data.size();
-  req.body_source = [data]() -> http::BodySource {
-    auto pos = std::make_shared<std::size_t>(0);
-    return [data, pos](char* out, std::size_t capacity) {
-      const auto n = std::min(capacity, data.size() - *pos);
-      std::memcpy(out, data.data() + *pos, n);
-      *pos += n;
-      return n;
-    };
-  };
+  req.body_source = [data] { return memory_source(data); };
 }
 
 bool looks_like_md5(const std::string& etag) {

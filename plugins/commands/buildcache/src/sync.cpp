@@ -222,18 +222,24 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
   // Content first, metadata after what it points at: a v2/v3 spec's metadata
   // waits only for its own blobs; any other metadata (OCI manifests, whose
   // layers are shared, keys, layout.json) waits for all content.
+  // One extra task, the gate (no object), finishes when all content has.
   std::vector<const ObjectInfo*> tasks(todo[0]);
+  const std::size_t gate = tasks.size();
+  tasks.push_back(nullptr);
   tasks.insert(tasks.end(), todo[1].begin(), todo[1].end());
   TaskGraph graph(tasks.size());
   std::map<std::string, std::size_t> content_task;
-  for (std::size_t i = 0; i < todo[0].size(); ++i) content_task.emplace(todo[0][i]->key, i);
+  for (std::size_t i = 0; i < gate; ++i) {
+    content_task.emplace(tasks[i]->key, i);
+    graph.depend(gate, i);
+  }
   std::map<std::string, const CacheEntry*> entry_of;
   for (const auto& e : cat.entries)
     if (e.layout != Layout::oci) entry_of.emplace(e.metadata_key, &e);
-  for (std::size_t i = todo[0].size(); i < tasks.size(); ++i) {
+  for (std::size_t i = gate + 1; i < tasks.size(); ++i) {
     auto e = entry_of.find(tasks[i]->key);
     if (e == entry_of.end()) {
-      for (std::size_t c = 0; c < todo[0].size(); ++c) graph.depend(i, c);
+      graph.depend(i, gate);
       continue;
     }
     for (const BlobRef* b : {&e->second->tarball, e->second->spec_blob ? &*e->second->spec_blob : nullptr})
@@ -242,6 +248,7 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
   }
   std::mutex mutex;
   graph.run(options.jobs, [&](std::size_t i) {
+    if (!tasks[i]) return;  // the gate
     const auto& info = *tasks[i];
     bool read_back = false;
     auto sha = copy_object(src, dst, info, {}, &read_back);

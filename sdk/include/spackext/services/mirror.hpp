@@ -92,7 +92,7 @@ inline BucketUrl parse_bucket_url(const std::string& url, const std::string& sch
   const auto slash = rest.find('/');
   BucketUrl b{rest.substr(0, slash), slash == std::string::npos ? std::string() : rest.substr(slash + 1)};
   while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
-  if (b.bucket.empty()) throw InputError(url, head + " URL without a bucket");
+  if (b.bucket.empty()) throw InputError(url, head + " URL without a bucket (expected " + head + "bucket[/prefix])");
   return b;
 }
 

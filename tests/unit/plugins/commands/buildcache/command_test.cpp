@@ -92,6 +92,31 @@ TEST(Command, MirrorsAddListRemoveAndSpackExport) {
   EXPECT_EQ(nlohmann::json::parse(run_buildcache(host, {"list-mirrors"}, true).out).size(), 2u);
 }
 
+// The generic connection flags (https basic/bearer auth, a CA, a GCS key):
+// kept in spack-ext's own mirrors.yaml; --to-spack leaves out what Spack's
+// schema would reject; a flag without its value is a usage error.
+TEST(Command, AddMirrorGenericAuthAndTlsFlags) {
+  TempDir home;
+  TestHost host(home.path());
+  auto r = run_buildcache(host, {"add-mirror", "site", "https://cache.example.invalid/spack", "--username-variable",
+                                 "SITE_USER", "--password-variable", "SITE_PASS", "--ca-bundle", "/etc/site/ca.pem"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_buildcache(host, {"add-mirror", "gcs", "gs://bucket/cache", "--token-variable", "GCS_TOKEN",
+                            "--credentials-file", "/etc/site/sa.json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto own = spackext::testing::read_file(home / "config" / "mirrors.yaml");
+  EXPECT_NE(own.find("id_variable: SITE_USER"), std::string::npos) << own;
+  EXPECT_NE(own.find("secret_variable: SITE_PASS"), std::string::npos) << own;
+  EXPECT_NE(own.find("ca_bundle: /etc/site/ca.pem"), std::string::npos) << own;
+  EXPECT_NE(own.find("access_token_variable: GCS_TOKEN"), std::string::npos) << own;
+  EXPECT_NE(own.find("credentials_file: /etc/site/sa.json"), std::string::npos) << own;
+  const auto spack = run_buildcache(host, {"list-mirrors", "--to-spack"}).out;
+  EXPECT_EQ(spack.find("ca_bundle"), std::string::npos) << spack;
+  EXPECT_EQ(spack.find("credentials_file"), std::string::npos) << spack;
+  EXPECT_NE(spack.find("id_variable: SITE_USER"), std::string::npos) << spack;
+  EXPECT_EQ(run_buildcache(host, {"add-mirror", "x", "https://x.invalid", "--ca-bundle"}).code, 2);
+}
+
 TEST(Command, ImportSpackMirrorsFile) {
   SPACKEXT_REQUIRE_FIXTURE(file, "fixtures/spack/config/mirrors.generated-by-spack-mirror-add.yaml");
   TempDir home;
