@@ -28,6 +28,7 @@ fs::path source_dir() { return from_env("SPACKEXT_SOURCE_DIR", SPACKEXT_DEFAULT_
 fs::path build_dir() { return from_env("SPACKEXT_BUILD_DIR", SPACKEXT_DEFAULT_BUILD_DIR); }
 fs::path host_binary() { return from_env("SPACKEXT_HOST_BINARY", SPACKEXT_DEFAULT_HOST_BINARY); }
 fs::path plugin_dir() { return from_env("SPACKEXT_PLUGIN_DIR", SPACKEXT_DEFAULT_PLUGIN_DIR); }
+fs::path kill_hook_library() { return from_env("SPACKEXT_KILL_HOOK", SPACKEXT_DEFAULT_KILL_HOOK); }
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -24,6 +24,9 @@ fs::path source_dir();
 fs::path build_dir();
 fs::path host_binary();
 fs::path plugin_dir();
+// The LD_PRELOAD library that SIGKILLs a process right before its Nth
+// rename/unlink (tests/faults/kill_hook/kill_hook.c documents the variables).
+fs::path kill_hook_library();
 
 // Skips the current test, naming what is missing, if the fixture is absent.
 #define SPACKEXT_REQUIRE_FIXTURE(var, relative)                                        \
