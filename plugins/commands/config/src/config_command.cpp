@@ -52,6 +52,7 @@ int ConfigCommand::generate(const CommandInvocation& inv, const ParsedArgs& args
   r.spack_version = args.get("spack-version");
   r.rescan = args.given("rescan");
   r.output = args.get("output");
+  r.force = args.given("force");
   for (const auto& v : args.all("var")) {
     auto [key, value] = parse_var(v);
     r.vars[key] = value;
@@ -70,6 +71,7 @@ int ConfigCommand::generate(const CommandInvocation& inv, const ParsedArgs& args
                    .dump(2)
             << "\n";
   } else {
+    if (!args.given("output")) inv.err << "wrote " << result.output.string() << "/ (no --output given)\n";
     for (const auto& f : result.files) inv.out << (result.output / f).string() << "\n";
   }
   return kExitOk;

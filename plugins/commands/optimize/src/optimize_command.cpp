@@ -13,6 +13,7 @@
 #include "build_profiles.hpp"
 #include "compiler_spec.hpp"
 #include "cpu_source.hpp"
+#include "default_compiler.hpp"
 #include "host_detection.hpp"
 #include "packages_yaml.hpp"
 
@@ -145,7 +146,21 @@ FlagsAdvice flags_for(const std::vector<std::shared_ptr<Optimizer>>& optimizers,
 }  // namespace
 
 int OptimizeCommand::recommend(const ParsedArgs& args, const CommandInvocation& inv) {
-  const auto compiler = parse_compiler_spec(args.get("compiler"));
+  // Without --compiler (the documented `optimize recommend --package hpl`):
+  // the compiler a build here would get, said on stderr.
+  CompilerSpec compiler;
+  std::string compiler_source = "--compiler";
+  if (args.given("compiler")) {
+    compiler = parse_compiler_spec(args.get("compiler"));
+  } else {
+    auto found = find_default_compiler();
+    if (!found)
+      throw InputError("--compiler", "no compiler given and none found ($CC, gcc or clang on PATH); give --compiler NAME@VERSION");
+    compiler = found->spec;
+    compiler_source = found->path;
+    if (!inv.output.quiet)
+      inv.err << "note: no --compiler given; using " << compiler.str() << " (" << found->path << ")\n";
+  }
   auto db = base_database(args);
   auto optimizers = optimizers_();
   const std::string target = target_name(opt(args, "arch"), optimizers, host_cpuinfo_, db);
@@ -159,6 +174,7 @@ int OptimizeCommand::recommend(const ParsedArgs& args, const CommandInvocation& 
   for (const auto& w : advice.warnings) inv.err << "warning: " << w << "\n";
   if (inv.output.json) {
     nlohmann::json j = {{"target", target}, {"compiler", compiler.name}, {"version", compiler.version},
+                        {"compiler_source", compiler_source},
                         {"flags", advice.flags}, {"warnings", advice.warnings}};
     if (profile) {
       j["package"] = *opt(args, "package");
