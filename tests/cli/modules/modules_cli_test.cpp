@@ -56,6 +56,20 @@ TEST_F(ModulesCli, BuildcacheSourceThroughTheMirrorRegistry) {
   EXPECT_TRUE(fs::exists(dir_ / "tcl/linux-debian12-x86_64_v4/peerlib/1.0-gcc-12.2.0-fe2xtrz"));
 }
 
+// A mirror by name, as `buildcache add-mirror` records it in spack-ext's
+// mirrors.yaml (Spack's format).
+TEST_F(ModulesCli, BuildcacheSourceByMirrorName) {
+  SPACKEXT_REQUIRE_FIXTURE(cache, "fixtures/spack/buildcache-v3-unsigned");
+  st::write_file(home_ / ".config/spack-ext/mirrors.yaml",
+                 "mirrors:\n  peer:\n    url: file://" + cache.string() + "\n    signed: false\n");
+  auto r = run({"--json", "modules", "generate", "--from", "peer", "--root", (dir_ / "tcl").string(), "--system",
+                "tcl", "--install-root", "/opt/spack-peer/spack/opt/spack"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["written"].size(), 3u);
+  r = run({"modules", "generate", "--from", "unknown-mirror", "--root", (dir_ / "x").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
 TEST_F(ModulesCli, BadInputExitsTwoAndWritesNothing) {
   auto args = generate();
   args.push_back("--system");

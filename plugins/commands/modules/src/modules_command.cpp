@@ -1,7 +1,9 @@
 #include "modules_command.hpp"
 
+#include <filesystem>
 #include <ostream>
 
+#include "mirror_names.hpp"
 #include "modules_generator.hpp"
 
 namespace spackext::modules {
@@ -32,11 +34,22 @@ int ModulesCommand::run(const CommandInvocation& inv) {
   if (args.given("spack-config")) options.spack_config = args.get("spack-config");
   options.dry_run = args.given("dry-run");
 
+  // SOURCE may name a mirror spack-ext knows (`buildcache add-mirror`).
+  nlohmann::json mirror_settings;
+  std::error_code ec;
+  if (options.source.find("://") == std::string::npos && !std::filesystem::exists(options.source, ec)) {
+    if (auto named = find_named_mirror(host_.paths().config_dir / "mirrors.yaml", options.source)) {
+      options.source = named->url;
+      mirror_settings = named->settings;
+    }
+  }
+
   auto* host = &host_;
   ModulesGenerator generator(
       [host](const std::string& system) { return host->registry().get<ModuleWriter>(system); },
-      [host](const std::string& url) {
-        return host->registry().get<MirrorBackend>(scheme_of(url))->open(url, nlohmann::json{{"url", url}});
+      [host, mirror_settings](const std::string& url) {
+        nlohmann::json settings = mirror_settings.is_object() ? mirror_settings : nlohmann::json{{"url", url}};
+        return host->registry().get<MirrorBackend>(scheme_of(url))->open(url, settings);
       },
       &host_.bus());
   auto result = generator.run(options);
