@@ -316,18 +316,13 @@ nlohmann::json PackageDefinition::to_json() const {
   return j;
 }
 
-LoadResult load_definition_text(const std::string& text, const std::string& name) {
+namespace {
+
+// Passes two and three over a document already read.
+LoadResult check_document(const YamlDocument& doc, const std::string& text) {
   LoadResult result;
-  YamlDocument doc;
-  try {
-    doc = parse_yaml(text, name);
-  } catch (const YamlSyntaxError& e) {
-    result.issues.push_back({e.file(), e.line(), 0, "", e.problem()});
-    result.issue_class = IssueClass::Syntax;
-    return result;
-  }
   if (doc.root.is_null()) {
-    result.issues.push_back({name, 1, 0, "", "the file is empty (expected a package definition)"});
+    result.issues.push_back({doc.name, 1, 0, "", "the file is empty (expected a package definition)"});
     result.issue_class = IssueClass::Schema;
     return result;
   }
@@ -345,6 +340,21 @@ LoadResult load_definition_text(const std::string& text, const std::string& name
   }
   result.definitions.push_back(std::move(def));
   return result;
+}
+
+}  // namespace
+
+LoadResult load_definition_text(const std::string& text, const std::string& name) {
+  YamlDocument doc;
+  try {
+    doc = parse_yaml(text, name);
+  } catch (const YamlSyntaxError& e) {
+    LoadResult result;
+    result.issues.push_back({e.file(), e.line(), 0, "", e.problem()});
+    result.issue_class = IssueClass::Syntax;
+    return result;
+  }
+  return check_document(doc, text);
 }
 
 LoadResult load_definitions(const std::vector<fs::path>& files) {
@@ -391,8 +401,12 @@ LoadResult load_definitions(const std::vector<fs::path>& files) {
 }
 
 PackageDefinition definition_from_json(const nlohmann::json& j, const std::string& origin) {
-  // The catalog stores what load_definition_text accepted; JSON is YAML.
-  auto r = load_definition_text(j.dump(), origin);
+  // A catalog row is the JSON of a definition that passed; it is checked
+  // again (a hand-edited database says so) but not re-read as YAML.
+  YamlDocument doc;
+  doc.name = origin;
+  doc.root = j;
+  auto r = check_document(doc, "");
   if (!r.ok()) throw Error("catalog entry " + origin + " is damaged: " + r.issues.front().to_string());
   auto def = std::move(r.definitions.front());
   def.file = origin;
