@@ -1,50 +1,13 @@
-// A YAML file read into JSON, keeping the line of every node so validation
-// errors can name file:line the way Spack does.
+// The config command reads YAML through the SDK's line-keeping document.
 #pragma once
 
-#include <filesystem>
-#include <map>
-#include <string>
-
-#include <nlohmann/json.hpp>
-
-#include "spackext/errors.hpp"
+#include "spackext/yaml_document.hpp"
 
 namespace spackext::config {
 
-// A YAML syntax error: an InputError that also keeps its parts.
-class YamlSyntaxError : public InputError {
- public:
-  YamlSyntaxError(std::string file, int line, std::string problem)
-      : InputError(file + ":" + std::to_string(line), problem),
-        file_(std::move(file)), line_(line), problem_(std::move(problem)) {}
-  const std::string& file() const { return file_; }
-  int line() const { return line_; }
-  const std::string& problem() const { return problem_; }
-
- private:
-  std::string file_;
-  int line_;
-  std::string problem_;
-};
-
-struct YamlDocument {
-  std::string name;     // what error messages call the file
-  nlohmann::json root;  // null for an empty file
-  // 1-based line of each node, keyed by JSON pointer ("" is the root).
-  std::map<std::string, int> lines;
-  // 1-based line of the key that names each mapping member.
-  std::map<std::string, int> key_lines;
-
-  // The line of the node at `pointer`, or of its nearest ancestor that has one.
-  int line_of(const std::string& pointer) const;
-};
-
-// Parses `text`; a syntax error is a YamlSyntaxError
-// "<name>:<line>: error parsing YAML: <problem> (column <c>)".
-// Plain scalars follow the YAML 1.2 core schema (null, bool, int, float);
-// quoted scalars are always strings.
-YamlDocument parse_yaml(const std::string& text, const std::string& name);
-YamlDocument load_yaml_file(const std::filesystem::path& file);
+using spackext::load_yaml_file;
+using spackext::parse_yaml;
+using spackext::YamlDocument;
+using spackext::YamlSyntaxError;
 
 }  // namespace spackext::config

@@ -1,11 +1,11 @@
 // YAML to JSON with line marks: YAML 1.2 core types, quoted strings, lines.
 #include <gtest/gtest.h>
 
-#include "yaml_document.hpp"
+#include "spackext/yaml_document.hpp"
 
 namespace {
 
-using spackext::config::parse_yaml;
+using spackext::parse_yaml;
 
 TEST(YamlDocument, PlainScalarsFollowTheCoreSchema) {
   auto doc = parse_yaml("a: true\nb: 12\nc: 1.5\nd: ~\ne: '12'\nf: \"true\"\ng: gcc@12\nh:\n", "t.yaml");
@@ -31,12 +31,27 @@ TEST(YamlDocument, SyntaxErrorNamesFileAndLine) {
   try {
     parse_yaml("a:\n  b: [1, 2\n", "broken.yaml");
     FAIL() << "no error";
-  } catch (const spackext::config::YamlSyntaxError& e) {
+  } catch (const spackext::YamlSyntaxError& e) {
     EXPECT_EQ(e.file(), "broken.yaml");
     EXPECT_GE(e.line(), 2);
     EXPECT_NE(std::string(e.what()).find("broken.yaml:"), std::string::npos);
     EXPECT_EQ(e.exit_code(), 2);
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(YamlDocument, ColumnsAndPlainTextOfNonStrings) {
+  // The documented package file's `- python@3.11:` is a one-key mapping; its
+  // key's column lets a spec error point into the file.
+  auto doc = spackext::parse_yaml("version: 2.10\ndependencies:\n  - python@3.11:\n  - hdf5+mpi\n", "p.yaml");
+  EXPECT_EQ(doc.plain_text.at("/version"), "2.10");
+  EXPECT_TRUE(doc.root["dependencies"][0].contains("python@3.11"));
+  EXPECT_EQ(doc.columns.at("/dependencies/0/python@3.11"), 5);
+  EXPECT_EQ(doc.line_of("/dependencies/1"), 4);
+  EXPECT_EQ(doc.columns.at("/dependencies/1"), 5);
 }
 
 }  // namespace

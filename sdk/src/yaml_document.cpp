@@ -1,4 +1,4 @@
-#include "yaml_document.hpp"
+#include "spackext/yaml_document.hpp"
 
 #include <fstream>
 #include <regex>
@@ -8,18 +8,8 @@
 
 #include "spackext/errors.hpp"
 
-namespace spackext::config {
+namespace spackext {
 namespace {
-
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 // YAML 1.2 core schema resolution of a plain (unquoted) scalar.
 nlohmann::json resolve_plain_scalar(const std::string& s) {
@@ -43,16 +33,20 @@ nlohmann::json resolve_plain_scalar(const std::string& s) {
 nlohmann::json convert(const YAML::Node& node, const std::string& pointer, YamlDocument& doc) {
   auto& lines = doc.lines;
   lines[pointer] = node.Mark().line + 1;
+  doc.columns[pointer] = node.Mark().column + 1;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
       for (const auto& kv : node) {
         const std::string key = kv.first.as<std::string>();
-        const std::string child = pointer + "/" + escape_pointer_token(key);
+        const std::string child = pointer + "/" + json_pointer_token(key);
         doc.key_lines[child] = kv.first.Mark().line + 1;
         obj[key] = convert(kv.second, child, doc);
         // An empty value ("key:") has no mark of its own: use the key's line.
-        if (kv.second.IsNull() || kv.second.Mark().line < 0) lines[child] = kv.first.Mark().line + 1;
+        if (kv.second.IsNull() || kv.second.Mark().line < 0) {
+          lines[child] = kv.first.Mark().line + 1;
+          doc.columns[child] = kv.first.Mark().column + 1;
+        }
       }
       return obj;
     }
@@ -66,13 +60,27 @@ nlohmann::json convert(const YAML::Node& node, const std::string& pointer, YamlD
     }
     case YAML::NodeType::Scalar:
       if (node.Tag() == "!") return node.Scalar();  // quoted: always a string
-      return resolve_plain_scalar(node.Scalar());
+      {
+        nlohmann::json value = resolve_plain_scalar(node.Scalar());
+        if (!value.is_string()) doc.plain_text[pointer] = node.Scalar();
+        return value;
+      }
     default:
       return nullptr;
   }
 }
 
 }  // namespace
+
+std::string json_pointer_token(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
 
 int YamlDocument::line_of(const std::string& pointer) const {
   std::string p = pointer;
@@ -105,4 +113,4 @@ YamlDocument load_yaml_file(const std::filesystem::path& file) {
   return parse_yaml(text.str(), file.string());
 }
 
-}  // namespace spackext::config
+}  // namespace spackext
