@@ -39,7 +39,9 @@ std::string os_packages_command(const RecipeOptions& o, const char* indent, cons
   for (const auto& p : o.os_packages) list += " " + p;
   std::ostringstream out;
   if (o.images.package_manager == "apt") {
-    out << indent << "apt-get -yqq update && apt-get -yqq upgrade" << join << "apt-get -yqq install" << list << join
+    // Spack's own step also runs `apt-get upgrade`; linters refuse that (the
+    // base image is the place for updates) and want no recommends.
+    out << indent << "apt-get -yqq update" << join << "apt-get -yqq install --no-install-recommends" << list << join
         << "rm -rf /var/lib/apt/lists/*";
   } else {
     const std::string pm = o.images.package_manager;
