@@ -131,7 +131,7 @@ TEST_F(ConfigCli, BadInputExits2AndWritesNothing) {
            {{"--arch", "zen44"}, "unknown microarchitecture 'zen44'"},
            {{"--var", "novalue"}, "'novalue' is not KEY=VALUE"},
            {{"--template", "nosuch"}, "unknown template set 'nosuch'"},
-           {{"--spack-version", "0.19"}, "unsupported Spack version '0.19'"}}) {
+           {{"--spack-version", "0.19"}, "'0.19' is not a valid value for --spack-version"}}) {
     std::vector<std::string> args = {"config", "generate"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     args.insert(args.end(), {"--output", out.string()});

@@ -39,7 +39,9 @@ Run run(std::vector<std::string> args, bool json = false,
   spackext::OutputOptions output;
   output.json = json;
   std::ostringstream out, err;
-  spackext::CommandInvocation inv{"optimize", std::move(args), output, out, err};
+  const auto parsed = spackext::testing::parse_command_words(
+      spackext::testing::source_dir() / "plugins/commands/optimize/plugin.json", "optimize", args);
+  spackext::CommandInvocation inv{"optimize", std::move(args), output, out, err, parsed};
   Run r;
   r.code = cmd.run(inv);
   r.out = out.str();
@@ -101,7 +103,7 @@ TEST(OptimizeDetect, BadInputIsExitTwoWithAPreciseMessage) {
   EXPECT_NE(msg.find("/nonexistent/cpuinfo"), std::string::npos) << msg;
   std::tie(code, msg) = failure({"detect", "--cpuinfo", "/proc/cpuinfo", "--machine", "mips"});
   EXPECT_EQ(code, 2);
-  EXPECT_NE(msg.find("unknown machine 'mips'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'mips' is not a valid value for --machine"), std::string::npos) << msg;
   TempDir tmp;
   write_file(tmp / "empty", "no colon here\n");
   std::tie(code, msg) = failure({"detect", "--cpuinfo", (tmp / "empty").string(), "--machine", "x86_64"});
