@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "config/config_loader.hpp"
+#include "health/plugins_health_check.hpp"
 #include "logging/logging.hpp"
 #include "spackext/host_context.hpp"
 #include "spackext/version.hpp"
@@ -151,6 +152,8 @@ Loader& Host::loader() {
       return std::make_unique<PluginContext>(*this, r.name());
     });
     registry_.set_resolver(loader_.get());
+    // Services the host provides itself, owned by "host".
+    registry_.add<HealthCheck>("plugins", std::make_shared<PluginsHealthCheck>(*this));
   }
   return *loader_;
 }

@@ -122,8 +122,7 @@ int plugin_doctor(Host& host, std::ostream& out) {
   auto& catalog = host.catalog();
   // Loading is the only way to find a missing entry point or a failing
   // registration; everything refused earlier is never run.
-  for (auto& r : catalog.records())
-    if (r.state == PluginState::available) host.loader().load(r);
+  host.loader().load_all();
   std::vector<const PluginRecord*> problems;
   for (const auto& r : catalog.records())
     if (r.state != PluginState::loaded) problems.push_back(&r);

@@ -31,6 +31,7 @@ void Loader::release_plugins() {
 }
 
 bool Loader::load(PluginRecord& record) {
+  std::lock_guard lock(mutex_);
   if (record.state == PluginState::loaded) return true;
   if (record.state != PluginState::available) return false;
   if (std::find(loading_.begin(), loading_.end(), &record) != loading_.end()) return false;
@@ -121,7 +122,14 @@ bool Loader::load_one(PluginRecord& record) {
   return true;
 }
 
+void Loader::load_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& r : catalog_.records())
+    if (r.state == PluginState::available) load(r);
+}
+
 bool Loader::load_service(std::string_view kind, std::string_view name) {
+  std::lock_guard lock(mutex_);
   bool any = false;
   for (PluginRecord* r : catalog_.service_providers(kind, name))
     if (load(*r)) {
@@ -132,6 +140,7 @@ bool Loader::load_service(std::string_view kind, std::string_view name) {
 }
 
 void Loader::load_kind(std::string_view kind) {
+  std::lock_guard lock(mutex_);
   for (PluginRecord* r : catalog_.kind_providers(kind)) load(*r);
 }
 

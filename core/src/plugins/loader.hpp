@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ class Loader : public ServiceResolver {
   // Loads the plugin and, first, what it requires. Returns false (and records
   // why in the catalog) if it or a requirement fails.
   bool load(PluginRecord& record);
+  // Loads every plugin that passed the checks: the only way to find a missing
+  // entry point or a failing registration (plugin doctor, health check).
+  void load_all();
   // Destroys plugin objects and contexts (after the registry and bus are
   // cleared). Libraries are never unloaded.
   void release_plugins();
@@ -48,6 +52,9 @@ class Loader : public ServiceResolver {
   ContextFactory make_context_;
   std::vector<std::unique_ptr<Loaded>> loaded_;
   std::vector<const PluginRecord*> loading_;
+  // Lookups may come from several threads (health checks run concurrently);
+  // loading is serialized. Recursive: a plugin's requirements load inside load().
+  std::recursive_mutex mutex_;
 };
 
 }  // namespace spackext::core

@@ -1,15 +1,18 @@
-// The buildcache command plugin: registers BuildcacheCommand.
+// The buildcache command plugin: registers BuildcacheCommand and the `mirrors` health check.
 #include <spackext/plugin.hpp>
 
 #include "buildcache/command.hpp"
+#include "buildcache/mirrors_health_check.hpp"
 
 namespace {
 
 class BuildcachePlugin final : public spackext::Plugin {
  public:
   void register_services(spackext::HostContext& host) override {
-    host.registry().add<spackext::Command>(
-        "buildcache", std::make_shared<spackext::buildcache::BuildcacheCommand>(host));
+    auto command = std::make_shared<spackext::buildcache::BuildcacheCommand>(host);
+    host.registry().add<spackext::HealthCheck>(
+        "mirrors", std::make_shared<spackext::buildcache::MirrorsHealthCheck>(host.registry(), command->mirrors_file()));
+    host.registry().add<spackext::Command>("buildcache", std::move(command));
   }
 };
 

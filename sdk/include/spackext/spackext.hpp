@@ -17,6 +17,7 @@
 #include "spackext/services/ci.hpp"
 #include "spackext/services/command.hpp"
 #include "spackext/services/executor.hpp"
+#include "spackext/services/health.hpp"
 #include "spackext/services/mirror.hpp"
 #include "spackext/services/modules.hpp"
 #include "spackext/services/optimizer.hpp"
