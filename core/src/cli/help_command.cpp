@@ -15,10 +15,15 @@ namespace spackext::core {
 const std::vector<BuiltinCommand>& builtin_commands() {
   static const std::vector<BuiltinCommand> commands = {
       {"help", "show help for spack-ext or one command", {}},
-      {"plugin", "inspect installed plugins",
+      {"plugin", "inspect installed plugins; pack, install and verify signed plugin bundles",
        {{"list", "every plugin found, its state and what it provides"},
         {"info", "everything about one plugin (NAME)"},
-        {"doctor", "explain every plugin that is not loaded, and why"}}},
+        {"doctor", "explain every plugin that is not loaded, and why"},
+        {"pack", "make a signed bundle: DIR --key FPR -o NAME.bundle [--gzip]"},
+        {"install", "verify and install a bundle: BUNDLE [--user|--site] [--allow-unsigned]"},
+        {"remove", "remove an installed bundle: NAME [--user|--site]"},
+        {"verify", "re-check installed bundles against their signed manifests: [NAME]"},
+        {"trust", "trusted publisher keys: add KEYFILE | list | remove FPR [--user|--site]"}}},
   };
   return commands;
 }
