@@ -14,6 +14,7 @@
 #include "bundles/bundle_reader.hpp"
 #include "bundles/bundle_verify.hpp"
 #include "bundles/signature.hpp"
+#include "bundles/signature_cache.hpp"
 #include "bundles/trusted_keys.hpp"
 #include "spackext/errors.hpp"
 
@@ -171,11 +172,13 @@ int verify(const BundleEnvironment& env, const std::vector<std::string>& words) 
       if (a.positional.empty() || f.filename() == a.positional[0]) folders.push_back(f);
   if (!a.positional.empty() && folders.empty())
     throw InputError("", "no bundle named '" + a.positional[0] + "' is installed");
-  TrustedKeyring keyring(key_dirs(env, scope == Scope::site ? Scope::site : Scope::user));
+  const auto trusted = key_dirs(env, scope == Scope::site ? Scope::site : Scope::user);
+  TrustedKeyring keyring(trusted);
+  SignatureCache cache(env.cache_dir.empty() ? fs::path() : env.cache_dir / "bundle-signatures.json", trusted);
   std::size_t bad = 0;
   json j = json::array();
   for (const auto& folder : folders) {
-    InstalledCheck c = verify_installed(folder, keyring);
+    InstalledCheck c = verify_installed(folder, keyring, &cache);
     bad += !c.problems.empty();
     if (env.output.json) {
       j.push_back({{"name", c.name}, {"folder", c.folder.string()}, {"files", c.files}, {"ok", c.problems.empty()},
@@ -186,6 +189,7 @@ int verify(const BundleEnvironment& env, const std::vector<std::string>& words) 
              << (c.signer.empty() ? "" : ", signed by " + c.signer) << (c.note.empty() ? "" : ", " + c.note) << ")\n";
     for (const auto& p : c.problems) *env.out << "  " << p << "\n";
   }
+  cache.save();
   if (env.output.json) *env.out << j.dump(2) << "\n";
   else *env.out << folders.size() << " bundle(s) checked, " << bad << " with problems\n";
   return bad ? kExitFailure : kExitOk;

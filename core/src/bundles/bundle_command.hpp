@@ -33,6 +33,7 @@ struct BundleEnvironment {
   std::filesystem::path site_plugins;  // install target of --site
   std::filesystem::path user_keys;     // trusted publisher keys of this user
   std::filesystem::path site_keys;     // trusted publisher keys of the site
+  std::filesystem::path cache_dir;     // ~/.cache/spack-ext: verified signatures
   std::string host_version;            // recorded in packed manifests
   // Reads the manifest of a plugin held in memory exactly as the catalog
   // reads files: no code of the plugin runs.

@@ -9,6 +9,7 @@
 
 #include "bundles/sha256.hpp"
 #include "bundles/signature.hpp"
+#include "bundles/signature_cache.hpp"
 #include "spackext/errors.hpp"
 
 namespace spackext::bundles {
@@ -30,7 +31,7 @@ std::string octal(mode_t mode) {
 
 }  // namespace
 
-InstalledCheck verify_installed(const fs::path& folder, TrustedKeyring& keyring) {
+InstalledCheck verify_installed(const fs::path& folder, TrustedKeyring& keyring, SignatureCache* cache) {
   InstalledCheck c;
   c.folder = folder;
   c.name = folder.filename().string();
@@ -45,7 +46,11 @@ InstalledCheck verify_installed(const fs::path& folder, TrustedKeyring& keyring)
   rules.allow_unsigned = true;  // how it was installed is not re-litigated; tampering is
   rules.warn = [&](const std::string&) {};
   try {
-    c.signer = check_signature(folder.string(), manifest_text, signature, rules);
+    if (cache && !signature.empty()) c.signer = cache->signer(manifest_text, signature);
+    if (c.signer.empty()) {
+      c.signer = check_signature(folder.string(), manifest_text, signature, rules);
+      if (cache && !c.signer.empty()) cache->remember(manifest_text, signature, c.signer);
+    }
   } catch (const Error& e) {
     c.problems.push_back(std::string(kManifestMember) + ": " + e.what());
     return c;  // nothing else can be trusted

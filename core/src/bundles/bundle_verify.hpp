@@ -21,6 +21,9 @@ struct InstalledCheck {
   std::vector<std::string> problems;  // empty: intact
 };
 
-InstalledCheck verify_installed(const std::filesystem::path& folder, TrustedKeyring& keyring);
+class SignatureCache;
+
+// `cache` (may be null) answers for signatures verified before.
+InstalledCheck verify_installed(const std::filesystem::path& folder, TrustedKeyring& keyring, SignatureCache* cache);
 
 }  // namespace spackext::bundles

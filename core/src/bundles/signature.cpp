@@ -95,23 +95,32 @@ std::string read_all(const fs::path& p) {
 
 }  // namespace
 
+std::vector<fs::path> trusted_key_files(const std::vector<fs::path>& key_dirs) {
+  std::vector<fs::path> files;
+  for (const auto& dir : key_dirs) {
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      if (it->path().extension() == ".asc" && it->path().filename().string().front() != '.' && it->is_regular_file())
+        files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 struct TrustedKeyring::Impl {
   TempHome home;
   Context ctx{home.path};
 };
 
-TrustedKeyring::TrustedKeyring(const std::vector<fs::path>& key_dirs) : impl_(std::make_unique<Impl>()) {
-  for (const auto& dir : key_dirs) {
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) continue;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-      if (e.path().extension() == ".asc" && e.is_regular_file()) imported_ += import(impl_->ctx, read_all(e.path())).size();
-  }
-}
+TrustedKeyring::TrustedKeyring(std::vector<fs::path> key_dirs) : key_dirs_(std::move(key_dirs)) {}
 
 TrustedKeyring::~TrustedKeyring() = default;
 
 SignatureVerdict TrustedKeyring::verify_detached(const std::string& text, const std::string& signature) {
+  if (!impl_) {
+    impl_ = std::make_unique<Impl>();
+    for (const auto& file : trusted_key_files(key_dirs_)) import(impl_->ctx, read_all(file));
+  }
   SignatureVerdict v;
   Data sig(signature), signed_text(text);
   if (auto err = gpgme_op_verify(impl_->ctx.ctx, sig.d, signed_text.d, nullptr)) {

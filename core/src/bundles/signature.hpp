@@ -27,20 +27,23 @@ struct SignatureVerdict {
 
 class TrustedKeyring {
  public:
-  // Imports every *.asc in the existing folders of `key_dirs`.
-  explicit TrustedKeyring(const std::vector<std::filesystem::path>& key_dirs);
+  // The keys are every *.asc in the existing folders of `key_dirs`, imported
+  // on first use (a verify answered from a cache never starts gpg).
+  explicit TrustedKeyring(std::vector<std::filesystem::path> key_dirs);
   ~TrustedKeyring();
   TrustedKeyring(const TrustedKeyring&) = delete;
   TrustedKeyring& operator=(const TrustedKeyring&) = delete;
 
-  std::size_t size() const { return imported_; }
   SignatureVerdict verify_detached(const std::string& text, const std::string& signature);
 
  private:
   struct Impl;
+  std::vector<std::filesystem::path> key_dirs_;
   std::unique_ptr<Impl> impl_;
-  std::size_t imported_ = 0;
 };
+
+// The trusted key files (*.asc) of the existing folders among `key_dirs`, sorted.
+std::vector<std::filesystem::path> trusted_key_files(const std::vector<std::filesystem::path>& key_dirs);
 
 // The public keys in a key file (armored or binary); secret parts are never
 // kept. Throws InputError if the file holds no OpenPGP key.

@@ -190,6 +190,7 @@ int run_bundle_subcommand(Host& host, const std::vector<std::string>& args, std:
   env.site_plugins = paths.site_plugins;
   env.user_keys = paths.config_dir / "trusted-keys";
   env.site_keys = paths.site_plugins.parent_path() / "trusted-keys";
+  env.cache_dir = paths.cache_dir;
   env.host_version = std::string(release_version());
   env.check_plugin_image = check_plugin_image;
   env.output = host.output();

@@ -152,6 +152,20 @@ TEST_F(Bundles, ChangedManifestIsCaughtByItsSignature) {
   EXPECT_NE(r.out.find("BAD signature: MANIFEST.json was changed after it was signed"), std::string::npos) << r.out;
 }
 
+TEST_F(Bundles, VerifyRemembersGoodSignaturesUntilTheKeysChange) {
+  fs::path bundle = pack("acme", publisher_, source_);
+  trust_publisher();
+  ASSERT_EQ(host({"plugin", "install", bundle.string()}).exit_code, 0);
+  auto first = host({"plugin", "verify"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_TRUE(fs::exists(home_ / ".cache/spack-ext/bundle-signatures.json"));
+  EXPECT_EQ(host({"plugin", "verify"}).out, first.out);
+  // Distrusting the publisher changes the key set: the cached verdict no longer applies.
+  ASSERT_EQ(host({"plugin", "trust", "remove", publisher_}).exit_code, 0);
+  auto after = host({"plugin", "verify"});
+  EXPECT_NE(after.out.find("acme: ok (3 files, signed by a publisher that is not trusted)"), std::string::npos) << after.out;
+}
+
 TEST_F(Bundles, SiteInstallTrustsOnlySiteKeys) {
   fs::path bundle = pack("acme", publisher_, source_);
   trust_publisher();  // a user key does not open the site folder
