@@ -244,6 +244,10 @@ extern "C" int spackext_run_bundle_command(const spackext::bundles::BundleEnviro
                                            const std::vector<std::string>* args) {
   using namespace spackext;
   using namespace spackext::bundles;
+  if (env->struct_size != sizeof(BundleEnvironment)) {
+    std::cerr << "error: spack-ext and libspackext-bundles come from different builds; reinstall spack-ext\n";
+    return kExitFailure;
+  }
   // Errors are reported here, in the library that threw them, so no exception
   // crosses the dlopen boundary.
   try {

@@ -29,6 +29,9 @@ struct PluginImageCheck {
 };
 
 struct BundleEnvironment {
+  // sizeof as the host saw it: a host and library from different builds
+  // (a partial upgrade) are refused instead of misreading each other.
+  std::size_t struct_size = sizeof(BundleEnvironment);
   std::filesystem::path user_plugins;  // install target of --user (the default)
   std::filesystem::path site_plugins;  // install target of --site
   std::filesystem::path user_keys;     // trusted publisher keys of this user
