@@ -128,7 +128,7 @@ std::vector<SearchRoot> Host::search_roots() const {
   }
   if (!privileged()) roots.push_back({paths_.user_plugins, "user"});
   roots.push_back({paths_.site_plugins, "site"});
-  roots.push_back({paths_.prefix / "lib" / "spack-ext" / "plugins", "prefix"});
+  roots.push_back({paths_.prefix / SPACKEXT_PLUGIN_SUBDIR, "prefix"});
   return roots;
 }
 

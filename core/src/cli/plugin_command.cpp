@@ -1,11 +1,17 @@
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <iomanip>
+#include <iostream>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
 
+#include "bundles/bundle_command.hpp"
 #include "cli/builtin_commands.hpp"
+#include "plugins/elf_manifest.hpp"
 #include "spackext/errors.hpp"
+#include "spackext/version.hpp"
 
 namespace spackext::core {
 namespace {
@@ -146,10 +152,56 @@ int plugin_doctor(Host& host, std::ostream& out) {
   return problems.empty() ? kExitOk : kExitFailure;
 }
 
+// What the catalog would say about a plugin file with these bytes, minus
+// the file-system checks (trust) that only apply once it is installed.
+bundles::PluginImageCheck check_plugin_image(std::string_view image) {
+  bundles::PluginImageCheck check;
+  auto elf = read_elf_manifest_image(image);
+  if (elf.status == ElfManifestResult::Status::no_section) {
+    check.problem = "no .spackext_manifest section: not a spack-ext plugin";
+    return check;
+  }
+  if (elf.status != ElfManifestResult::Status::ok) {
+    check.problem = elf.error;
+    return check;
+  }
+  try {
+    check.manifest = Manifest::from_envelope(elf.text);
+  } catch (const ManifestError& e) {
+    check.problem = std::string("malformed manifest: ") + e.what();
+    return check;
+  }
+  check.problem = compatibility_problem(*check.manifest, {false, kApiMajor, kApiMinor, std::string(kAbiTag)});
+  return check;
+}
+
+// pack, install, remove, verify and trust live in libspackext-bundles,
+// loaded only now (see bundles/bundle_command.hpp for why).
+int run_bundle_subcommand(Host& host, const std::vector<std::string>& args, std::ostream& out) {
+  const auto library = host.paths().prefix / SPACKEXT_BUNDLES_LIBRARY;
+  void* handle = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) throw Error("plugin " + args[0] + ": bundle support is not installed: " + ::dlerror());
+  auto* run = reinterpret_cast<decltype(&spackext_run_bundle_command)>(::dlsym(handle, "spackext_run_bundle_command"));
+  if (!run) throw Error("plugin " + args[0] + ": " + library.string() + " has no entry point: " + ::dlerror());
+  const Paths& paths = host.paths();
+  bundles::BundleEnvironment env;
+  env.user_plugins = paths.user_plugins;
+  env.site_plugins = paths.site_plugins;
+  env.user_keys = paths.config_dir / "trusted-keys";
+  env.site_keys = paths.site_plugins.parent_path() / "trusted-keys";
+  env.cache_dir = paths.cache_dir;
+  env.host_version = std::string(release_version());
+  env.check_plugin_image = check_plugin_image;
+  env.output = host.output();
+  env.out = &out;
+  env.log = &std::cerr;
+  return run(&env, &args);  // the library stays loaded until exit, like plugins
+}
+
 }  // namespace
 
 int run_plugin_command(Host& host, const std::vector<std::string>& args, std::ostream& out) {
-  if (args.empty()) throw UsageError("plugin: missing subcommand (list, info, doctor)");
+  if (args.empty()) throw UsageError("plugin: missing subcommand (list, info, doctor, pack, install, remove, verify, trust)");
   const std::string& sub = args[0];
   if (sub == "list") {
     if (args.size() > 1) throw UsageError("plugin list: unexpected argument '" + args[1] + "'");
@@ -163,7 +215,10 @@ int run_plugin_command(Host& host, const std::vector<std::string>& args, std::os
     if (args.size() > 1) throw UsageError("plugin doctor: unexpected argument '" + args[1] + "'");
     return plugin_doctor(host, out);
   }
-  throw UsageError("plugin: unknown subcommand '" + sub + "' (expected list, info or doctor)");
+  if (sub == "pack" || sub == "install" || sub == "remove" || sub == "verify" || sub == "trust")
+    return run_bundle_subcommand(host, args, out);
+  throw UsageError("plugin: unknown subcommand '" + sub +
+                   "' (expected list, info, doctor, pack, install, remove, verify or trust)");
 }
 
 }  // namespace spackext::core

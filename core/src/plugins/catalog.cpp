@@ -136,23 +136,25 @@ void Catalog::read_one(PluginRecord& r, const struct stat& st) {
   check_compatibility(r);
 }
 
+std::string compatibility_problem(const Manifest& m, const CatalogOptions& host) {
+  const std::string host_api = std::to_string(host.host_api_major) + "." + std::to_string(host.host_api_minor);
+  if (m.api_major != host.host_api_major)
+    return "built for plugin API " + m.api_version() + ", this host has API " + host_api +
+           ": the major versions differ (rebuild the plugin against SDK " +
+           std::to_string(host.host_api_major) + ".x)";
+  if (m.api_minor > host.host_api_minor)
+    return "built for plugin API " + m.api_version() + ", this host has API " + host_api +
+           ": the plugin needs a newer host (API " + m.api_version() + " or later)";
+  if (m.abi != host.host_abi)
+    return "built with C++ ABI '" + m.abi + "', this host uses '" + host.host_abi +
+           "' (rebuild the plugin with the host's compiler and standard library)";
+  return {};
+}
+
 void Catalog::check_compatibility(PluginRecord& r) {
-  const Manifest& m = *r.manifest;
-  const std::string host_api =
-      std::to_string(options_.host_api_major) + "." + std::to_string(options_.host_api_minor);
-  if (m.api_major != options_.host_api_major) {
+  if (auto problem = compatibility_problem(*r.manifest, options_); !problem.empty()) {
     r.state = PluginState::incompatible;
-    r.reason = "built for plugin API " + m.api_version() + ", this host has API " + host_api +
-               ": the major versions differ (rebuild the plugin against SDK " +
-               std::to_string(options_.host_api_major) + ".x)";
-  } else if (m.api_minor > options_.host_api_minor) {
-    r.state = PluginState::incompatible;
-    r.reason = "built for plugin API " + m.api_version() + ", this host has API " + host_api +
-               ": the plugin needs a newer host (API " + m.api_version() + " or later)";
-  } else if (m.abi != options_.host_abi) {
-    r.state = PluginState::incompatible;
-    r.reason = "built with C++ ABI '" + m.abi + "', this host uses '" + options_.host_abi +
-               "' (rebuild the plugin with the host's compiler and standard library)";
+    r.reason = std::move(problem);
   }
 }
 

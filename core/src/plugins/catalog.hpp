@@ -31,6 +31,10 @@ struct CatalogOptions {
   std::string host_abi;
 };
 
+// Why a plugin with this manifest cannot run in this host (API major, newer
+// minor, C++ ABI tag), or "" if it can. The catalog and bundle installs share it.
+std::string compatibility_problem(const Manifest& m, const CatalogOptions& host);
+
 class Catalog {
  public:
   Catalog(std::vector<SearchRoot> roots, ManifestCache& cache, CatalogOptions options);

@@ -55,24 +55,16 @@ struct ElfCloser {
 
 }  // namespace
 
-ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
+namespace {
+
+// Everything after the ELF magic has been checked: the header, the machine,
+// the bounds of the header tables against `size`, then the manifest section.
+ElfManifestResult read_opened(Elf* e, std::uint64_t file_size) {
   using Status = ElfManifestResult::Status;
-  static const bool initialised = elf_version(EV_CURRENT) != EV_NONE;
-  if (!initialised) return {Status::bad_file, {}, "libelf cannot be initialised"};
-
-  FdCloser fd{::open(file.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (fd.fd < 0) return {Status::bad_file, {}, std::string("cannot open: ") + std::strerror(errno)};
-  // Check the magic ourselves: libelf happily "reads" any file as ELF_K_NONE.
-  unsigned char ident[EI_NIDENT] = {};
-  if (::pread(fd.fd, ident, sizeof ident, 0) != static_cast<ssize_t>(sizeof ident) ||
-      std::memcmp(ident, ELFMAG, SELFMAG) != 0)
-    return {Status::bad_file, {}, "not an ELF file"};
-
-  ElfCloser elf{elf_begin(fd.fd, ELF_C_READ_MMAP, nullptr)};
-  if (!elf.e || elf_kind(elf.e) != ELF_K_ELF)
+  if (!e || elf_kind(e) != ELF_K_ELF)
     return {Status::bad_file, {}, std::string("not a readable ELF file: ") + elf_errmsg(-1)};
   GElf_Ehdr ehdr;
-  if (!gelf_getehdr(elf.e, &ehdr))
+  if (!gelf_getehdr(e, &ehdr))
     return {Status::bad_file, {}, std::string("cannot read the ELF header: ") + elf_errmsg(-1)};
   if (ehdr.e_type != ET_DYN) return {Status::bad_file, {}, "not a shared object (ELF type is not DYN)"};
   if (ehdr.e_machine != host_machine())
@@ -81,9 +73,6 @@ ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
 
   // libelf quietly reports "no sections" when the section header table lies
   // beyond the end of a cut-short file; check the bounds ourselves.
-  struct stat st;
-  if (::fstat(fd.fd, &st) != 0) return {Status::bad_file, {}, std::string("cannot stat: ") + std::strerror(errno)};
-  const auto file_size = static_cast<std::uint64_t>(st.st_size);
   const std::uint64_t sh_end = ehdr.e_shoff + std::uint64_t{ehdr.e_shnum} * ehdr.e_shentsize;
   const std::uint64_t ph_end = ehdr.e_phoff + std::uint64_t{ehdr.e_phnum} * ehdr.e_phentsize;
   if (ehdr.e_shoff == 0 || sh_end > file_size || ph_end > file_size)
@@ -92,14 +81,14 @@ ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
                 " but the file has " + std::to_string(file_size) + " bytes (truncated file?)"};
 
   std::size_t shstrndx = 0;
-  if (elf_getshdrstrndx(elf.e, &shstrndx) != 0)
+  if (elf_getshdrstrndx(e, &shstrndx) != 0)
     return {Status::bad_file, {}, std::string("cannot read the ELF section headers (truncated file?): ") + elf_errmsg(-1)};
   Elf_Scn* scn = nullptr;
-  while ((scn = elf_nextscn(elf.e, scn)) != nullptr) {
+  while ((scn = elf_nextscn(e, scn)) != nullptr) {
     GElf_Shdr shdr;
     if (!gelf_getshdr(scn, &shdr))
       return {Status::bad_file, {}, std::string("cannot read an ELF section header: ") + elf_errmsg(-1)};
-    const char* name = elf_strptr(elf.e, shstrndx, shdr.sh_name);
+    const char* name = elf_strptr(e, shstrndx, shdr.sh_name);
     if (!name) return {Status::bad_file, {}, std::string("cannot read ELF section names (truncated file?): ") + elf_errmsg(-1)};
     if (std::strcmp(name, kManifestSection) != 0) continue;
     if (shdr.sh_type == SHT_NOBITS) break;
@@ -113,6 +102,40 @@ ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
   if (elf_errno() != 0)
     return {Status::bad_file, {}, std::string("cannot read the ELF sections (truncated file?): ") + elf_errmsg(-1)};
   return {Status::no_section, {}, {}};
+}
+
+bool libelf_ready() {
+  static const bool initialised = elf_version(EV_CURRENT) != EV_NONE;
+  return initialised;
+}
+
+}  // namespace
+
+ElfManifestResult read_elf_manifest(const std::filesystem::path& file) {
+  using Status = ElfManifestResult::Status;
+  if (!libelf_ready()) return {Status::bad_file, {}, "libelf cannot be initialised"};
+
+  FdCloser fd{::open(file.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (fd.fd < 0) return {Status::bad_file, {}, std::string("cannot open: ") + std::strerror(errno)};
+  // Check the magic ourselves: libelf happily "reads" any file as ELF_K_NONE.
+  unsigned char ident[EI_NIDENT] = {};
+  if (::pread(fd.fd, ident, sizeof ident, 0) != static_cast<ssize_t>(sizeof ident) ||
+      std::memcmp(ident, ELFMAG, SELFMAG) != 0)
+    return {Status::bad_file, {}, "not an ELF file"};
+  struct stat st;
+  if (::fstat(fd.fd, &st) != 0) return {Status::bad_file, {}, std::string("cannot stat: ") + std::strerror(errno)};
+  ElfCloser elf{elf_begin(fd.fd, ELF_C_READ_MMAP, nullptr)};
+  return read_opened(elf.e, static_cast<std::uint64_t>(st.st_size));
+}
+
+ElfManifestResult read_elf_manifest_image(std::string_view image) {
+  using Status = ElfManifestResult::Status;
+  if (!libelf_ready()) return {Status::bad_file, {}, "libelf cannot be initialised"};
+  if (image.size() < EI_NIDENT || std::memcmp(image.data(), ELFMAG, SELFMAG) != 0)
+    return {Status::bad_file, {}, "not an ELF file"};
+  // elf_memory() wants a mutable buffer but only reads it with ELF_C_READ.
+  ElfCloser elf{elf_memory(const_cast<char*>(image.data()), image.size())};
+  return read_opened(elf.e, image.size());
 }
 
 }  // namespace spackext::core

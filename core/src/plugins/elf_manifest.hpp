@@ -4,7 +4,7 @@
 
 #include <filesystem>
 #include <string>
-#include <variant>
+#include <string_view>
 
 namespace spackext::core {
 
@@ -14,8 +14,9 @@ struct ElfManifestResult {
   std::string error;  // why not, otherwise
 };
 
-
-
 ElfManifestResult read_elf_manifest(const std::filesystem::path& file);
+// The same checks on a file held in memory (a bundle member that has not
+// been written anywhere yet).
+ElfManifestResult read_elf_manifest_image(std::string_view image);
 
 }  // namespace spackext::core

@@ -57,8 +57,10 @@ TEST_F(HostCli, UnknownGlobalOptionExits2) {
 }
 
 TEST_F(HostCli, PluginSubcommandErrors) {
-  EXPECT_EQ(host({"plugin"}).err, "error: plugin: missing subcommand (list, info, doctor)\n");
-  EXPECT_EQ(host({"plugin", "frob"}).err, "error: plugin: unknown subcommand 'frob' (expected list, info or doctor)\n");
+  EXPECT_EQ(host({"plugin"}).err,
+            "error: plugin: missing subcommand (list, info, doctor, pack, install, remove, verify, trust)\n");
+  EXPECT_EQ(host({"plugin", "frob"}).err,
+            "error: plugin: unknown subcommand 'frob' (expected list, info, doctor, pack, install, remove, verify or trust)\n");
   auto info = host({"plugin", "info", "nosuch"});
   EXPECT_EQ(info.exit_code, 2);
   EXPECT_EQ(info.err, "error: no plugin named 'nosuch'; installed: good\n");
