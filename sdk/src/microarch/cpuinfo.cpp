@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <regex>
+#include <vector>
 
 #include "spackext/errors.hpp"
 #include "spackext/microarch/database.hpp"
@@ -75,6 +76,31 @@ std::string riscv_uarch(const std::map<std::string, std::string>& info) {
   return {};
 }
 
+// The fields of the first block detection reads for `machine`, as Linux
+// writes them (archspec's cpuinfo samples); for a machine without rules, the
+// "processor" line every architecture has. Text with none of them is not
+// cpuinfo: random bytes that happen to hold a colon would otherwise be
+// "detected" as the machine's generic target.
+std::vector<std::string_view> expected_fields(const std::string& machine) {
+  if (machine == "x86_64") return {"vendor_id", "flags"};
+  if (machine == "aarch64") return {"Features", "CPU implementer", "CPU part"};
+  if (machine == "ppc64" || machine == "ppc64le") return {"cpu"};
+  if (machine == "riscv64") return {"isa", "uarch", "model name", "hart"};
+  return {"processor"};
+}
+
+void require_known_field(const std::map<std::string, std::string>& info, const std::string& machine,
+                         const std::string& origin) {
+  const auto fields = expected_fields(machine);
+  for (auto f : fields)
+    if (info.count(std::string(f))) return;
+  std::string list;
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    list += std::string(i == 0 ? "" : i + 1 == fields.size() ? " or " : ", ") + "'" + std::string(fields[i]) + "'";
+  throw InputError(origin, "no recognisable cpuinfo field for " + machine + " in the first processor block (expected " +
+                               list + "); is this /proc/cpuinfo text of a " + machine + " machine?");
+}
+
 }  // namespace
 
 void add_implied_features(std::set<std::string>& features) {
@@ -102,6 +128,7 @@ HostCpu parse_cpuinfo(std::string_view text, std::string_view machine, const Dat
   if (info.empty()) throw InputError(origin, "no 'key : value' line found; expected /proc/cpuinfo text");
   HostCpu cpu;
   cpu.machine = normalize_machine(machine);
+  require_known_field(info, cpu.machine, origin);
   cpu.model_name = value_or(info, "model name");
   if (cpu.machine == "x86_64") {
     cpu.vendor = value_or(info, "vendor_id", "generic");

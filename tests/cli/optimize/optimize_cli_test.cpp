@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <random>
+
 #include <spackext/microarch/microarch.hpp>
 #include <spackext_testing/testing.hpp>
 
@@ -108,6 +110,25 @@ TEST_F(OptimizeCli, UnreadableCpuinfoIsExitTwo) {
   auto r = host({"optimize", "detect", "--cpuinfo", (home_ / "missing").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find((home_ / "missing").string()), std::string::npos) << r.err;
+}
+
+// Issue 9, item 5: a file of random bytes was detected as "x86_64 generic"
+// with exit 0.
+TEST_F(OptimizeCli, RandomBytesAreNotCpuinfo) {
+  std::mt19937 random(5);
+  std::string bytes(8192, '\0');
+  for (auto& c : bytes) c = static_cast<char>(random() % 256);
+  for (std::size_t i = 0; i < bytes.size(); i += 41) bytes[i] = ':';
+  write_file(home_ / "random.bin", bytes);
+  for (std::vector<std::string> machine : {std::vector<std::string>{}, {"--machine", "x86_64"}, {"--machine", "aarch64"}}) {
+    std::vector<std::string> args = {"optimize", "detect", "--cpuinfo", (home_ / "random.bin").string()};
+    args.insert(args.end(), machine.begin(), machine.end());
+    auto r = host(args);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find((home_ / "random.bin").string() + ": no recognisable cpuinfo field"), std::string::npos)
+        << r.err;
+  }
 }
 
 TEST_F(OptimizeCli, GenerateWritesPackagesYaml) {

@@ -25,7 +25,10 @@ struct HostCpu {
 std::string normalize_machine(std::string_view machine);
 
 // Parses cpuinfo text for `machine`. `origin` names the text in errors.
-// Throws InputError when the text has no "key : value" line at all.
+// Throws InputError when the text has no "key : value" line at all, or none
+// of the fields detection reads for `machine` (x86_64: vendor_id or flags;
+// aarch64: Features, CPU implementer or CPU part; ppc64/ppc64le: cpu;
+// riscv64: isa, uarch, model name or hart; any other: processor).
 HostCpu parse_cpuinfo(std::string_view text, std::string_view machine, const Database& db,
                       const std::string& origin);
 

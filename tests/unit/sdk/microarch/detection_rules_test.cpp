@@ -2,6 +2,9 @@
 // made for it. Feature lists come from the database itself (a target's own
 // requirements), so each test states one rule, not one machine.
 #include <gtest/gtest.h>
+
+#include <random>
+
 #include <spackext/errors.hpp>
 #include <spackext/microarch/microarch.hpp>
 
@@ -139,6 +142,41 @@ TEST(DetectionRules, TextWithoutKeyValueLinesIsAnInputError) {
   } catch (const spackext::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("/tmp/x.txt"), std::string::npos);
     EXPECT_EQ(e.exit_code(), spackext::kExitUsage);
+  }
+}
+
+// Issue 9, item 5: random bytes (colons included, so they look like
+// "key : value" lines) were detected as "x86_64 generic".
+TEST(DetectionRules, TextWithoutAnyCpuinfoFieldIsAnInputErrorOnEveryMachine) {
+  auto db = ma::Database::builtin();
+  std::mt19937 random(9);
+  std::string bytes(4096, '\0');
+  for (auto& c : bytes) c = static_cast<char>(random() % 256);
+  for (std::size_t i = 0; i < bytes.size(); i += 37) bytes[i] = ':';
+  for (const char* machine : {"x86_64", "aarch64", "ppc64le", "ppc64", "riscv64", "mips64"}) {
+    try {
+      ma::parse_cpuinfo(bytes, machine, *db, "random.bin");
+      FAIL() << "expected InputError for " << machine;
+    } catch (const spackext::InputError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind("random.bin: no recognisable cpuinfo field for ", 0), 0u) << what;
+      EXPECT_EQ(e.exit_code(), spackext::kExitUsage);
+    }
+  }
+}
+
+TEST(DetectionRules, AFieldTheMachineReadsIsEnough) {
+  EXPECT_EQ(detect("flags\t\t: sse sse2\n", "x86_64"), "x86_64");
+  EXPECT_EQ(detect("CPU implementer\t: 0x41\n", "aarch64"), "aarch64");
+  EXPECT_EQ(detect("hart\t\t: 1\nisa\t\t: rv64imafdc\n", "riscv64"), "riscv64");
+  // Another machine's cpuinfo is not this machine's: an aarch64 block read
+  // as x86_64 names what x86_64 needs instead of answering "x86_64".
+  auto db = ma::Database::builtin();
+  try {
+    ma::parse_cpuinfo("processor\t: 0\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\n", "x86_64", *db, "arm.txt");
+    FAIL() << "expected InputError";
+  } catch (const spackext::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected 'vendor_id' or 'flags'"), std::string::npos) << e.what();
   }
 }
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Fuzzes the harnesses of tests/fuzz with libFuzzer.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 10 seconds each, every target
+# Builds them with clang -fsanitize=fuzzer,address,undefined in a build folder
+# of their own (only the harnesses and the libraries they link), seeds each
+# from the files its seeds.txt names (the shared Spack fixtures, this
+# checkout, the ordinary build) plus its regressions/, copied into a scratch
+# corpus, and runs it for SECONDS. A crash leaves the input in
+# <work>/<target>/artifacts/: make it a regression test by adding it to
+# tests/fuzz/<target>/regressions/ once the code under test is fixed.
+# Exit 1 if any harness found something.
+#   SPACKEXT_FUZZ_BUILD_DIR  (default ./build-fuzz)   the clang build
+#   SPACKEXT_FUZZ_WORK_DIR   (default <build>/runs)   corpora, artifacts, logs
+#   SPACKEXT_BUILD_DIR       (default ./build)        the ordinary build, for "build" seeds
+#   SPACKEXT_SHARED_DIR      (default ../shared)      the shared fixtures
+#   SPACKEXT_FUZZ_FLAGS      extra libFuzzer flags (e.g. -jobs=2 -workers=2)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+seconds="${1:-10}"
+[[ $# -gt 0 ]] && shift
+[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2; }
+build="${SPACKEXT_FUZZ_BUILD_DIR:-$root/build-fuzz}"
+work="${SPACKEXT_FUZZ_WORK_DIR:-$build/runs}"
+main_build="${SPACKEXT_BUILD_DIR:-$root/build}"
+shared="${SPACKEXT_SHARED_DIR:-$root/../shared}"
+
+for tool in clang-14 clang++-14; do
+  command -v "$tool" >/dev/null || { echo "fuzz: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
+done
+if [[ ! -f "$build/build.ninja" ]]; then
+  sanitizers="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DCMAKE_C_FLAGS="$sanitizers" -DCMAKE_CXX_FLAGS="$sanitizers" \
+    -DSPACKEXT_BUILD_TESTS=OFF -DSPACKEXT_BUILD_FUZZERS=ON -DSPACKEXT_FUZZ_LIBFUZZER=ON >/dev/null
+fi
+cmake --build "$build" --target spackext_fuzzers
+
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  for dir in "$root"/tests/fuzz/*/; do
+    [[ -f "$dir/CMakeLists.txt" ]] && targets+=("$(basename "$dir")")
+  done
+fi
+
+# Copies the seeds a seeds.txt names into $2 (file name suffix filter as in
+# tests/fuzz/support/corpus_driver.cpp); ELF files lose their debug sections.
+copy_seeds() {
+  local list="$1" into="$2" rootname rel suffix base path
+  [[ -f "$list" ]] || return 0
+  while read -r rootname rel suffix; do
+    case "$rootname" in
+      fixtures) base="$shared/fixtures" ;;
+      source) base="$root" ;;
+      build) base="$main_build" ;;
+      *) continue ;;
+    esac
+    path="$base/$rel"
+    if [[ ! -e "$path" ]]; then
+      echo "fuzz: skipping seeds absent from this machine: $path" >&2
+      continue
+    fi
+    while IFS= read -r -d '' file; do
+      local name
+      name="$(echo "$file" | sha1sum | cut -c1-16)-$(basename "$file")"
+      if [[ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" == '177ELF' ]]; then
+        strip --strip-debug -o "$into/$name" "$file"
+      else
+        cp "$file" "$into/$name"
+      fi
+    done < <(find "$path" -type f -name "*${suffix:-}" -print0)
+  done < <(sed -e 's/#.*//' "$list")
+}
+
+failed=()
+for target in "${targets[@]}"; do
+  binary="$build/fuzz/fuzz-$target"
+  [[ -x "$binary" ]] || { echo "fuzz: no harness named $target" >&2; exit 2; }
+  dir="$work/$target"
+  rm -rf "$dir/seeds"
+  mkdir -p "$dir/corpus" "$dir/seeds" "$dir/artifacts"
+  copy_seeds "$root/tests/fuzz/$target/seeds.txt" "$dir/seeds"
+  [[ -d "$root/tests/fuzz/$target/regressions" ]] && cp "$root/tests/fuzz/$target/regressions/"* "$dir/seeds/" 2>/dev/null || true
+  echo "fuzz: $target for ${seconds}s ($(ls "$dir/seeds" | wc -l) seeds, log $dir/fuzz.log)"
+  # New inputs go to corpus/ (kept between runs); seeds/ is read only.
+  # shellcheck disable=SC2086
+  if SPACKEXT_SHARED_DIR="$shared" "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$dir/artifacts/" ${SPACKEXT_FUZZ_FLAGS:-} \
+      "$dir/corpus" "$dir/seeds" >"$dir/fuzz.log" 2>&1; then
+    grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$dir/fuzz.log" | tail -2 | sed "s/^/fuzz: $target: /"
+  else
+    echo "fuzz: $target FOUND SOMETHING: see $dir/fuzz.log and $dir/artifacts/" >&2
+    grep -E 'ERROR: |FUZZ FINDING|SUMMARY' "$dir/fuzz.log" | head -5 >&2 || true
+    failed+=("$target")
+  fi
+done
+if ((${#failed[@]})); then
+  echo "fuzz: findings in ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzz: ${#targets[@]} harnesses, no finding"
