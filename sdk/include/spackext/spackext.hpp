@@ -3,6 +3,7 @@
 
 #include "spackext/bus.hpp"
 #include "spackext/config.hpp"
+#include "spackext/deploy_plan.hpp"
 #include "spackext/errors.hpp"
 #include "spackext/event.hpp"
 #include "spackext/host_context.hpp"
@@ -19,6 +20,7 @@
 #include "spackext/services/mirror.hpp"
 #include "spackext/services/modules.hpp"
 #include "spackext/services/optimizer.hpp"
+#include "spackext/services/planner.hpp"
 #include "spackext/services/provider.hpp"
 #include "spackext/services/sink.hpp"
 #include "spackext/version.hpp"
