@@ -93,13 +93,20 @@ class Reader {
   fs::path file_;
 };
 
-const std::set<std::string> kTopKeys = {"deployment", "matrix", "stages", "artifacts"};
+const std::set<std::string> kTopKeys = {"deployment", "matrix", "stages", "tests", "artifacts"};
 const std::set<std::string> kDeploymentKeys = {"name", "base_path", "spack"};
 const std::set<std::string> kArtifactKeys = {"propagate", "output"};
 const std::set<std::string> kStageKeys = {"name", "environment", "depends", "parallel", "run",
                                           "resources", "retries", "retry_backoff", "estimate",
                                           "env", "matrix"};
-const std::set<std::string> kResourceKeys = {"cpus", "memory", "time", "partition"};
+const std::set<std::string> kResourceKeys = {"cpus", "memory", "shm", "time", "partition"};
+
+// Slurm's size syntax: digits and an optional K/M/G/T.
+bool is_size(const std::string& s) {
+  auto digits = s.find_first_not_of("0123456789");
+  if (digits == 0) return false;
+  return digits == std::string::npos || (digits + 1 == s.size() && std::string("KMGT").find(s.back()) != std::string::npos);
+}
 
 // The spack.yaml of an environment: the path as given (a directory or the
 // file itself) must exist and hold a document with a top-level `spack:` key.
@@ -124,7 +131,7 @@ fs::path check_environment(const Reader& r, const YAML::Node& at, const fs::path
 }
 
 // Rejects a dependency cycle among stages, naming it ("a -> b -> a").
-void check_acyclic(const Reader& r, const YAML::Node& stages_node, const DeploySpec& spec) {
+void check_acyclic(const Reader& r, const std::vector<YAML::Node>& stage_nodes, const DeploySpec& spec) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < spec.stages.size(); ++i) index[spec.stages[i].name] = i;
   std::vector<int> color(spec.stages.size(), 0);  // 0 new, 1 on the path, 2 done
@@ -139,7 +146,7 @@ void check_acyclic(const Reader& r, const YAML::Node& stages_node, const DeployS
         auto from = std::find(path.begin(), path.end(), t);
         for (auto it = from; it != path.end(); ++it) cycle += spec.stages[*it].name + " -> ";
         cycle += spec.stages[t].name;
-        r.fail(stages_node[static_cast<int>(t)], "dependency cycle: " + cycle);
+        r.fail(stage_nodes[t], "dependency cycle: " + cycle);
       }
       if (color[t] == 0) visit(t);
     }
@@ -150,11 +157,13 @@ void check_acyclic(const Reader& r, const YAML::Node& stages_node, const DeployS
     if (color[s] == 0) visit(s);
 }
 
-StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spec) {
-  r.expect_map(n, "a stage", kStageKeys);
+StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spec, const std::string& kind) {
+  const std::string a_stage = kind == "tests" ? "a test stage" : "a stage";
+  r.expect_map(n, a_stage, kStageKeys);
   StageSpec s;
+  s.kind = kind;
   s.line = r.line(n);
-  if (!n["name"]) r.fail(n, "expected a stage to have a 'name'");
+  if (!n["name"]) r.fail(n, "expected " + a_stage + " to have a 'name'");
   s.name = r.string(n["name"], "stage name");
   if (s.name.find_first_of("/,[] \t") != std::string::npos)
     r.fail(n["name"], "expected a stage name without '/', ',', brackets or spaces");
@@ -163,12 +172,20 @@ StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spe
   if (auto d = n["depends"]) s.depends = r.strings(d, what + " depends");
   if (auto p = n["parallel"]) s.parallel = static_cast<int>(r.integer(p, what + " parallel", 1));
   if (auto c = n["run"]) s.run = r.strings(c, what + " run");
+  if (kind == "tests" && s.run.empty())
+    r.fail(n, "expected " + what + " to have 'run' commands (the test command template)");
   if (s.run.empty() && s.environment.empty())
     r.fail(n, "expected " + what + " to have an 'environment' (a spack.yaml) or 'run' commands");
   if (auto res = n["resources"]) {
     r.expect_map(res, what + " resources", kResourceKeys);
     if (res["cpus"]) s.resources.cpus = static_cast<int>(r.integer(res["cpus"], "cpus", 1));
-    if (res["memory"]) s.resources.memory = r.string(res["memory"], "memory");
+    auto size = [&](const char* key) {
+      auto v = r.string(res[key], key);
+      if (!is_size(v)) r.fail(res[key], "expected " + what + " resources." + key + " to be a size such as 48G or 500M");
+      return v;
+    };
+    if (res["memory"]) s.resources.memory = size("memory");
+    if (res["shm"]) s.resources.shm = size("shm");
     if (res["time"]) s.resources.time = r.string(res["time"], "time");
     if (res["partition"]) s.resources.partition = r.string(res["partition"], "partition");
   }
@@ -200,15 +217,6 @@ StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spe
 }
 
 }  // namespace
-
-nlohmann::json Resources::to_json() const {
-  nlohmann::json j = nlohmann::json::object();
-  if (cpus) j["cpus"] = *cpus;
-  if (!memory.empty()) j["memory"] = memory;
-  if (!time.empty()) j["time"] = time;
-  if (!partition.empty()) j["partition"] = partition;
-  return j;
-}
 
 const StageSpec* DeploySpec::find_stage(const std::string& stage) const {
   for (const auto& s : stages)
@@ -250,21 +258,29 @@ DeploySpec parse_deploy_spec(const std::string& text, const fs::path& file) {
   auto stages = root["stages"];
   if (!stages) r.fail(root, "expected a 'stages' list");
   if (!stages.IsSequence() || stages.size() == 0) r.fail(stages, "expected 'stages' to be a non-empty list");
+  // Test stages (`tests:`) share the namespace and the dependency rules of
+  // build stages; `nodes` keeps each stage's YAML node for messages.
+  std::vector<YAML::Node> nodes;
+  for (const auto& n : stages) nodes.push_back(n);
+  auto tests = root["tests"];
+  if (tests && !tests.IsSequence()) r.fail(tests, "expected 'tests' to be a list of test stages");
+  if (tests)
+    for (const auto& n : tests) nodes.push_back(n);
   std::set<std::string> names;
-  for (const auto& n : stages) {
-    auto s = read_stage(r, n, spec);
-    if (!names.insert(s.name).second) r.fail(n, "duplicate stage name '" + s.name + "'");
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    auto s = read_stage(r, nodes[i], spec, i < stages.size() ? "build" : "tests");
+    if (!names.insert(s.name).second) r.fail(nodes[i], "duplicate stage name '" + s.name + "'");
     spec.stages.push_back(std::move(s));
   }
   for (std::size_t i = 0; i < spec.stages.size(); ++i) {
     for (const auto& dep : spec.stages[i].depends) {
       if (!names.count(dep)) {
-        auto dn = stages[static_cast<int>(i)]["depends"];
+        auto dn = nodes[i]["depends"];
         r.fail(dn, "stage '" + spec.stages[i].name + "' depends on unknown stage '" + dep + "'");
       }
     }
   }
-  check_acyclic(r, stages, spec);
+  check_acyclic(r, nodes, spec);
   return spec;
 }
 

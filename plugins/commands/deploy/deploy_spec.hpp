@@ -11,26 +11,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spackext/deploy_plan.hpp"
+
 namespace spackext::deploy {
 
 namespace fs = std::filesystem;
 
-// The toolchain axes a stage may be expanded over, in naming order.
-inline const std::vector<std::string> kMatrixAxes = {"compilers", "mpis", "libraries", "apps"};
+// The axes a stage may be expanded over, in naming order: the toolchain
+// (compilers, MPIs, libraries, apps) and, for test stages, language runtimes
+// ("python@3.12", "r@4.4").
+inline const std::vector<std::string> kMatrixAxes = {"compilers", "mpis", "libraries", "apps", "runtimes"};
 
-struct Resources {
-  std::optional<int> cpus;
-  std::string memory;     // Slurm syntax: "8G", "500M"
-  std::string time;       // Slurm syntax: "02:00:00", "90"
-  std::string partition;
-  nlohmann::json to_json() const;
-};
+// cpus, memory, shm, time, partition: the SDK's plan model holds the same.
+using Resources = spackext::PlanResources;
 
 // Axis name -> values; only the axes the stage is expanded over.
 using Matrix = std::map<std::string, std::vector<std::string>>;
 
 struct StageSpec {
   std::string name;
+  std::string kind = "build";       // "build" (stages:) or "tests" (tests:)
   int line = 0;                     // 1-based line of the stage in the file
   fs::path environment;             // directory holding spack.yaml; empty if none
   std::vector<std::string> depends;
@@ -44,13 +44,17 @@ struct StageSpec {
   Matrix matrix;
 };
 
+// The stages of `tests:` are StageSpecs of kind "tests": the same keys, but
+// `run` (the test command template) is required, and each node reports its
+// outcome as JUnit XML.
+
 struct DeploySpec {
   fs::path file;
   std::string name;
   fs::path base_path;               // working directory of every stage
   std::string spack = "spack";      // the Spack executable used by default commands
   Matrix matrix;                    // axes a stage may reference by name
-  std::vector<StageSpec> stages;
+  std::vector<StageSpec> stages;    // `stages:` then `tests:`, in file order
   bool propagate = true;            // downstream stages see their inputs' artifacts
   fs::path artifacts_output;        // where stage artifacts are kept
   const StageSpec* find_stage(const std::string& name) const;

@@ -17,12 +17,6 @@ namespace {
 
 constexpr const char* kSource = "deploy";
 
-// Sources the `env` files (KEY=VALUE lines) that dependencies left in their
-// artifact folders, so a stage sees what the stages before it exported.
-constexpr const char* kImportInputs =
-    "for spackext_in in $(printf '%s' \"$SPACKEXT_INPUTS\" | tr ':' ' '); do "
-    "if [ -f \"$spackext_in/env\" ]; then set -a; . \"$spackext_in/env\"; set +a; fi; done";
-
 std::vector<std::pair<std::string, std::uintmax_t>> list_files(const fs::path& dir) {
   std::vector<std::pair<std::string, std::uintmax_t>> out;
   std::error_code ec;
@@ -253,8 +247,7 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
     std::string inputs;
     for (NodeId d : node.deps) inputs += (inputs.empty() ? "" : ":") + artifact_dirs[d].string();
     if (spec.propagate) job.environment["SPACKEXT_INPUTS"] = inputs;
-    job.commands.push_back("mkdir -p \"$SPACKEXT_ARTIFACTS\"");
-    if (spec.propagate) job.commands.push_back(kImportInputs);
+    job.commands = node_preamble(spec.propagate);
     for (auto& c : node_commands(spec, stage, node)) job.commands.push_back(std::move(c));
     return job;
   };

@@ -4,15 +4,6 @@
 
 namespace spackext::deploy {
 
-std::string shell_quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                        "0123456789@%^._/+=:,-") == std::string::npos)
-    return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string node_spec(const BuildNode& node) {
   auto get = [&](const char* k) {
     auto it = node.axes.find(k);
@@ -48,6 +39,15 @@ std::string fill(std::string text, const std::map<std::string, std::string>& val
 }
 
 }  // namespace
+
+std::vector<std::string> node_preamble(bool propagate) {
+  std::vector<std::string> out = {"mkdir -p \"$SPACKEXT_ARTIFACTS\""};
+  if (propagate)
+    out.push_back(
+        "for spackext_in in $(printf '%s' \"$SPACKEXT_INPUTS\" | tr ':' ' '); do "
+        "if [ -f \"$spackext_in/env\" ]; then set -a; . \"$spackext_in/env\"; set +a; fi; done");
+  return out;
+}
 
 std::vector<std::string> node_commands(const DeploySpec& spec, const StageSpec& stage,
                                        const BuildNode& node) {

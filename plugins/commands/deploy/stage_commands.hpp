@@ -15,11 +15,16 @@
 
 #include "build_graph.hpp"
 #include "deploy_spec.hpp"
+#include "spackext/services/ci.hpp"
 
 namespace spackext::deploy {
 
-std::string shell_quote(const std::string& s);
+using spackext::shell_quote;  // the SDK's, shared with the CI backends
 std::string node_spec(const BuildNode& node);
+// What every node runs before its own commands: create its artifact folder
+// ($SPACKEXT_ARTIFACTS) and, with `propagate`, source the `env` files
+// (KEY=VALUE lines) its dependencies left in theirs ($SPACKEXT_INPUTS).
+std::vector<std::string> node_preamble(bool propagate);
 std::vector<std::string> node_commands(const DeploySpec& spec, const StageSpec& stage,
                                        const BuildNode& node);
 
