@@ -27,7 +27,8 @@ constexpr const char* kUsage =
     "  run --config deploy.yaml [--stages a,b] [--executor local|slurm] [--dry-run] [--jobs N] [--keep-going]\n"
     "  status [ID] [--json]      state of a deployment (default: the latest)\n"
     "  list                      every recorded deployment\n"
-    "  resume ID [--jobs N]      re-run what did not complete\n"
+    "  resume ID [--takeover]    re-run what did not complete (--takeover: the recorded\n"
+    "                            host process is on another host and known to be gone)\n"
     "  rollback ID               restore the outputs from before deployment ID\n"
     "  plan (--config deploy.yaml | --graph graph.json) [--workers N] [--tiered]\n"
     "every subcommand takes --state-db FILE (default: <state dir>/deploy.db)\n";
@@ -114,8 +115,7 @@ void print_schedule(std::ostream& out, const BuildGraph& g, const SimulatedSched
 }
 
 std::string effective_status(const DeploymentRecord& d) {
-  if (d.status == "running" && (d.host_pid <= 0 || ::kill(static_cast<pid_t>(d.host_pid), 0) != 0))
-    return "interrupted";
+  if (d.status == "running" && !may_still_run(d)) return "interrupted";
   return d.status;
 }
 
@@ -144,6 +144,13 @@ int DeployCommand::run(const CommandInvocation& inv) {
                                 : host_.paths().state_dir / "deploy.db";
   };
   auto log_root = [&](const fs::path& db) { return db.parent_path() / "deploy-logs"; };
+  // deploy.state_journal: auto (WAL unless on a network filesystem) or
+  // rollback (for a shared filesystem that is not recognised as one).
+  const auto journal_setting = host_.config().value<std::string>("deploy.state_journal", "auto");
+  if (journal_setting != "auto" && journal_setting != "rollback")
+    throw InputError("configuration", "deploy.state_journal is '" + journal_setting +
+                                          "'; expected 'auto' or 'rollback'");
+  const auto journal = journal_setting == "rollback" ? StateDb::Journal::rollback : StateDb::Journal::automatic;
   auto executor_named = [&](const std::string& name) { return host_.registry().get<Executor>(name); };
   auto report = [&](const DeployResult& r) {
     if (json) {
@@ -183,7 +190,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
       auto g = expand_stages(spec, opt.stages);
       auto path = db_path(vm);
       if (fs::exists(path)) {
-        StateDb db(path);
+        StateDb db(path, journal);
         for (const auto& [node, secs] : db.recorded_durations(spec.name))
           if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
       }
@@ -215,7 +222,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
     // everything (it still waits for dependencies) instead of one per core.
     if (vm["jobs"].defaulted() && executor->handles_dependencies()) opt.jobs = kBatchJobsInFlight;
     auto path = db_path(vm);
-    StateDb db(path);
+    StateDb db(path, journal);
     DeploymentRunner runner(db, host_.bus(), log_root(path));
     CancelOnSignals signals;
     return report(runner.run(spec, opt, *executor, signals.flag()));
@@ -224,19 +231,20 @@ int DeployCommand::run(const CommandInvocation& inv) {
   if (sub == "resume") {
     po::options_description o;
     o.add(common);
-    o.add_options()("id", po::value<std::int64_t>()->required(), "deployment id");
+    o.add_options()("id", po::value<std::int64_t>()->required(), "deployment id")(
+        "takeover", po::bool_switch(), "claim it from a host process on another host");
     po::positional_options_description pos;
     pos.add("id", 1);
     auto vm = parse(args, o, &pos);
     auto path = db_path(vm);
-    StateDb db(path);
+    StateDb db(path, journal);
     auto id = vm["id"].as<std::int64_t>();
     auto rec = db.deployment(id);
     if (!rec) throw InputError("deploy resume", "no deployment with id " + std::to_string(id) + " in " + path.string());
     auto executor = executor_named(rec->executor);
     DeploymentRunner runner(db, host_.bus(), log_root(path));
     CancelOnSignals signals;
-    return report(runner.resume(id, *executor, signals.flag()));
+    return report(runner.resume(id, *executor, signals.flag(), vm["takeover"].as<bool>()));
   }
 
   if (sub == "rollback") {
@@ -246,7 +254,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
     po::positional_options_description pos;
     pos.add("id", 1);
     auto vm = parse(args, o, &pos);
-    StateDb db(db_path(vm));
+    StateDb db(db_path(vm), journal);
     auto id = vm["id"].as<std::int64_t>();
     rollback_deployment(db, host_.bus(), id);
     auto rec = db.deployment(id);
@@ -274,7 +282,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
       }
       throw InputError("deploy status", "no deployments recorded (" + path.string() + " does not exist)");
     }
-    StateDb db(path);
+    StateDb db(path, journal);
     auto all = db.deployments();
     if (sub == "list") {
       if (as_json) {
@@ -347,7 +355,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
       g = expand_stages(spec, vm.count("stages") ? split_stages(vm["stages"].as<std::string>()) : std::set<std::string>{});
       auto path = db_path(vm);
       if (fs::exists(path)) {
-        StateDb db(path);
+        StateDb db(path, journal);
         for (const auto& [node, secs] : db.recorded_durations(spec.name))
           if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
       }
