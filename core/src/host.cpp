@@ -9,6 +9,7 @@
 #include "health/plugins_health_check.hpp"
 #include "logging/logging.hpp"
 #include "spackext/host_context.hpp"
+#include "spackext/spackext.hpp"
 #include "spackext/version.hpp"
 
 extern char** environ;
@@ -27,12 +28,15 @@ std::string env_or(const char* name, const std::string& fallback) {
 // elevated rights (as ld.so does for setuid programs).
 bool privileged() { return ::geteuid() != ::getuid() || ::getegid() != ::getgid(); }
 
-// The context one plugin registers with: its own logger and name.
+// The context one plugin registers with: its own logger and name, and its
+// own handle on the registry, so what it registers is owned by it however
+// registrations of plugins it lazily loads interleave.
 class PluginContext final : public HostContext {
  public:
-  PluginContext(Host& host, std::string name)
-      : host_(host), name_(std::move(name)), logger_(make_plugin_logger(host.logger(), name_)) {}
-  Registry& registry() override { return host_.registry(); }
+  PluginContext(Host& host, std::string name, std::string version)
+      : host_(host), name_(std::move(name)), logger_(make_plugin_logger(host.logger(), name_)),
+        registry_(host.registry().for_plugin(name_, std::move(version))) {}
+  Registry& registry() override { return *registry_; }
   Bus& bus() override { return host_.bus(); }
   std::shared_ptr<spdlog::logger> logger() override { return logger_; }
   const Config& config() const override { return host_.config(); }
@@ -44,6 +48,7 @@ class PluginContext final : public HostContext {
   Host& host_;
   std::string name_;
   std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<Registry> registry_;
 };
 
 }  // namespace
@@ -68,6 +73,15 @@ Host::Host(HostOptions options)
       paths_(resolve_paths()),
       logger_(make_host_logger(options_.output)),
       bus_(logger_) {
+  // The SDK's kinds have the SDK's interfaces, whichever plugin comes first.
+  registry_.declare_kind<Command>();
+  registry_.declare_kind<Provider>();
+  registry_.declare_kind<MirrorBackend>();
+  registry_.declare_kind<Executor>();
+  registry_.declare_kind<CiGenerator>();
+  registry_.declare_kind<Optimizer>();
+  registry_.declare_kind<ModuleWriter>();
+  registry_.declare_kind<Sink>();
   ConfigSources sources;
   sources.site_dir = paths_.site_plugins.parent_path();
   sources.user_dir = paths_.config_dir;
@@ -149,7 +163,7 @@ Catalog& Host::catalog() {
 Loader& Host::loader() {
   if (!loader_) {
     loader_ = std::make_unique<Loader>(catalog(), registry_, bus_, [this](const PluginRecord& r) {
-      return std::make_unique<PluginContext>(*this, r.name());
+      return std::make_unique<PluginContext>(*this, r.name(), r.manifest->version.str());
     });
     registry_.set_resolver(loader_.get());
     // Services the host provides itself, owned by "host".

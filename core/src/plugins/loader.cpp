@@ -81,7 +81,6 @@ bool Loader::load_one(PluginRecord& record) {
     return false;
   }
   const std::string& name = record.manifest->name;
-  registry_.set_current_owner(name, record.manifest->version.str());
   try {
     // The alias holds the address of the factory; get_alias reads through it.
     auto& factory = entry->library.get_alias<PluginFactory>(kEntryPoint);
@@ -96,7 +95,6 @@ bool Loader::load_one(PluginRecord& record) {
     record.state = PluginState::init_failed;
     record.reason = "registration failed with a non-standard exception";
   }
-  registry_.set_current_owner("host", "");
   if (record.state == PluginState::init_failed) {
     bus_.unsubscribe_owned_by(name);
     registry_.remove_owned_by(name);

@@ -87,8 +87,7 @@ void print_schedule(std::ostream& out, const BuildGraph& g, const SimulatedSched
 }
 
 std::string effective_status(const DeploymentRecord& d) {
-  if (d.status == "running" && (d.host_pid <= 0 || ::kill(static_cast<pid_t>(d.host_pid), 0) != 0))
-    return "interrupted";
+  if (d.status == "running" && !may_still_run(d)) return "interrupted";
   return d.status;
 }
 
@@ -126,6 +125,13 @@ int DeployCommand::run(const CommandInvocation& inv) {
     return id;
   };
   auto log_root = [&](const fs::path& db) { return db.parent_path() / "deploy-logs"; };
+  // deploy.state_journal: auto (WAL unless on a network filesystem) or
+  // rollback (for a shared filesystem that is not recognised as one).
+  const auto journal_setting = host_.config().value<std::string>("deploy.state_journal", "auto");
+  if (journal_setting != "auto" && journal_setting != "rollback")
+    throw InputError("configuration", "deploy.state_journal is '" + journal_setting +
+                                          "'; expected 'auto' or 'rollback'");
+  const auto journal = journal_setting == "rollback" ? StateDb::Journal::rollback : StateDb::Journal::automatic;
   auto executor_named = [&](const std::string& name) { return host_.registry().get<Executor>(name); };
   auto report = [&](const DeployResult& r) {
     if (json) {
@@ -158,7 +164,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
       auto g = expand_stages(spec, opt.stages);
       auto path = db_path(vm);
       if (fs::exists(path)) {
-        StateDb db(path);
+        StateDb db(path, journal);
         for (const auto& [node, secs] : db.recorded_durations(spec.name))
           if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
       }
@@ -190,7 +196,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
     // everything (it still waits for dependencies) instead of one per core.
     if (!vm.given("jobs") && executor->handles_dependencies()) opt.jobs = kBatchJobsInFlight;
     auto path = db_path(vm);
-    StateDb db(path);
+    StateDb db(path, journal);
     DeploymentRunner runner(db, host_.bus(), log_root(path));
     CancelOnSignals signals;
     return report(runner.run(spec, opt, *executor, signals.flag()));
@@ -199,18 +205,18 @@ int DeployCommand::run(const CommandInvocation& inv) {
   if (sub == "resume") {
     auto path = db_path(vm);
     const std::int64_t id = *deployment_id(true);
-    StateDb db(path);
+    StateDb db(path, journal);
     auto rec = db.deployment(id);
     if (!rec) throw InputError("deploy resume", "no deployment with id " + std::to_string(id) + " in " + path.string());
     auto executor = executor_named(rec->executor);
     DeploymentRunner runner(db, host_.bus(), log_root(path));
     CancelOnSignals signals;
-    return report(runner.resume(id, *executor, signals.flag()));
+    return report(runner.resume(id, *executor, signals.flag(), vm.given("takeover")));
   }
 
   if (sub == "rollback") {
     const std::int64_t id = *deployment_id(true);
-    StateDb db(db_path(vm));
+    StateDb db(db_path(vm), journal);
     rollback_deployment(db, host_.bus(), id);
     auto rec = db.deployment(id);
     if (json)
@@ -232,7 +238,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
       }
       throw InputError("deploy status", "no deployments recorded (" + path.string() + " does not exist)");
     }
-    StateDb db(path);
+    StateDb db(path, journal);
     auto all = db.deployments();
     if (sub == "list") {
       if (as_json) {
@@ -301,7 +307,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
       g = expand_stages(spec, stages);
       auto path = db_path(vm);
       if (fs::exists(path)) {
-        StateDb db(path);
+        StateDb db(path, journal);
         for (const auto& [node, secs] : db.recorded_durations(spec.name))
           if (auto n = g.find(node)) g.node(*n).duration = secs / 60.0;
       }

@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
+#include <thread>
 
 #include "matrix_expansion.hpp"
 #include "schedule_simulator.hpp"
 #include "stage_commands.hpp"
 #include "spackext/errors.hpp"
+#include "spackext/process_identity.hpp"
 #include "spackext/progress.hpp"
 
 namespace spackext::deploy {
@@ -123,8 +127,21 @@ class Recorder final : public ScheduleObserver {
   Bus::Topic started_topic_, finished_topic_;
 };
 
-bool host_alive(long pid) {
-  return pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) == 0;
+// 128 random bits, hex: the token a job carries from before its submission.
+std::string new_job_token() {
+  std::random_device device;  // the kernel's random source
+  unsigned long long hi = (static_cast<unsigned long long>(device()) << 32) | device();
+  unsigned long long lo = (static_cast<unsigned long long>(device()) << 32) | device();
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", hi, lo);
+  return buf;
+}
+
+// Created by the job itself after its last command, so a success is known
+// even if the host died before it could record it (its existence is all
+// that counts).
+fs::path success_marker(const std::string& log_path) {
+  return fs::path(log_path).replace_extension(".succeeded");
 }
 
 }  // namespace
@@ -153,33 +170,77 @@ DeployResult DeploymentRunner::run(const DeploySpec& spec, const DeployOptions& 
   rec.name = spec.name;
   rec.config_path = spec.file.string();
   rec.executor = options.executor;
-  rec.host_pid = ::getpid();
+  auto me = current_process();
+  rec.host_pid = me.pid;
+  rec.owner = me.str();
   rec.options = options_to_json(options);
   auto id = db_.create_deployment(rec, nodes);  // the deployment and its nodes in one transaction
   return execute(id, spec, options, executor, cancel);
 }
 
-DeployResult DeploymentRunner::resume(std::int64_t id, Executor& executor,
-                                      const std::atomic<bool>* cancel) {
+bool may_still_run(const DeploymentRecord& d) {
+  if (d.status != "running") return false;
+  if (auto owner = ProcessIdentity::parse(d.owner)) return !on_this_host(*owner) || is_running(*owner);
+  return d.host_pid > 0 && ::kill(static_cast<pid_t>(d.host_pid), 0) == 0;  // recorded by an older spack-ext
+}
+
+DeployResult DeploymentRunner::resume(std::int64_t id, Executor& executor, const std::atomic<bool>* cancel,
+                                      bool takeover) {
+  // Claimed first, atomically: a second resume started at the same moment
+  // is refused here, before it can stop or re-run anything.
+  db_.claim(id, current_process(), takeover);
   auto rec = db_.deployment(id);
-  if (!rec) throw InputError("deploy resume", "no deployment with id " + std::to_string(id));
-  if (rec->status == "succeeded" || rec->status == "rolled_back")
-    throw InputError("deploy resume", "deployment " + std::to_string(id) + " is " + rec->status + "; nothing to resume");
-  if (rec->status == "running" && host_alive(rec->host_pid))
-    throw Error("deployment " + std::to_string(id) + " is still running (host process " +
-                std::to_string(rec->host_pid) + ")");
   auto spec = load_deploy_spec(rec->config_path);
   auto options = options_from_json(rec->options);
-  // Jobs a dead host left behind would race with their re-runs: stop them.
-  for (const auto& n : db_.nodes(id)) {
-    if (n.state != "running") continue;
-    if (!n.native_id.empty()) executor.cancel(n.native_id);
-    db_.set_node_state(id, n.name, "interrupted", "host stopped while it ran");
-  }
-  db_.set_status(id, "running", false);
-  db_.set_host_pid(id, ::getpid());
+  recover_leftovers(*rec, executor, cancel);
   bus_.publish("deploy.resumed", {{"deployment", id}}, kSource);
   return execute(id, spec, options, executor, cancel);
+}
+
+void DeploymentRunner::recover_leftovers(const DeploymentRecord& rec, Executor& executor,
+                                         const std::atomic<bool>* cancel) {
+  // Attempts the dead host submitted (or was about to) and never saw end.
+  for (const auto& a : db_.attempts(rec.id)) {
+    if (a.state != "running" && a.state != "submitting") continue;
+    // Killed between the submission and recording its id: find it by token.
+    std::string native = a.native_id.empty() ? executor.find_job(a.token) : a.native_id;
+    if (!native.empty()) {
+      if (a.native_id.empty()) db_.attempt_started(rec.id, a.node, a.attempt, native, a.log_path);
+      wait_for_leftover(a.node, native, executor, cancel);
+    }
+    std::error_code ec;
+    if (!a.log_path.empty() && fs::exists(success_marker(a.log_path), ec)) {
+      db_.set_node_state(rec.id, a.node, "succeeded", "finished while its host was down");
+      if (!rec.output_dir.empty()) db_.add_artifacts(rec.id, a.node, list_files(fs::path(rec.output_dir) / a.node));
+    } else {
+      db_.set_node_state(rec.id, a.node, "interrupted", "host stopped while it ran");
+    }
+  }
+  for (const auto& n : db_.nodes(rec.id))
+    if (n.state == "running" || n.state == "submitting")  // no attempt row: recorded by an older spack-ext
+      db_.set_node_state(rec.id, n.name, "interrupted", "host stopped while it ran");
+}
+
+void DeploymentRunner::wait_for_leftover(const std::string& node, const std::string& native, Executor& executor,
+                                         const std::atomic<bool>* cancel) {
+  // A job the dead host left is waited for, not stopped: one stopped after
+  // its last command but before its success marker would run a second time.
+  // SIGINT/SIGTERM (the cancel flag) stop it instead.
+  bool announced = false;
+  for (;;) {
+    if (cancel && cancel->load()) {
+      executor.cancel(native);
+      return;
+    }
+    auto st = executor.status(native);
+    if (st.state != JobState::pending && st.state != JobState::running) return;
+    if (!announced) {
+      bus_.publish("deploy.stage.waiting", {{"node", node}, {"native_id", native},
+                                            {"reason", "left running by the stopped host"}}, kSource);
+      announced = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
@@ -230,6 +291,7 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
     job.name = spec.name + ":" + node.name;
     job.workdir = spec.base_path.string();
     job.log_path = recorder.log_of(n, attempt + offset[n]);
+    job.token = new_job_token();
     job.after = after;
     job.resources = stage.resources.to_json();
     job.environment = stage.env;
@@ -249,6 +311,11 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
     if (spec.propagate) job.environment["SPACKEXT_INPUTS"] = inputs;
     job.commands = node_preamble(spec.propagate);
     for (auto& c : node_commands(spec, stage, node)) job.commands.push_back(std::move(c));
+    // A shell builtin, not a program: no gap between the stage's last command
+    // and its success being known in which a resume could stop it.
+    job.commands.push_back(": > " + shell_quote(success_marker(job.log_path).string()));
+    // The submission intent, recorded before the executor sees the job.
+    db_.attempt_intent(id, node.name, attempt + offset[n], job.token, job.log_path);
     return job;
   };
 

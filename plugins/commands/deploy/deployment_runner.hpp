@@ -39,11 +39,17 @@ class DeploymentRunner {
   DeployResult run(const DeploySpec& spec, const DeployOptions& options, Executor& executor,
                    const std::atomic<bool>* cancel);
   // Continues a deployment whose host stopped (crash, kill -9, cancel, or a
-  // failure fixed since): nodes that succeeded are kept, leftover jobs are
-  // stopped, everything else runs again.
-  DeployResult resume(std::int64_t id, Executor& executor, const std::atomic<bool>* cancel);
+  // failure fixed since): nodes that succeeded are kept, jobs the stopped
+  // host left running are waited for and kept if they succeeded, everything
+  // else runs again. Refused while another process provably runs it; `takeover`
+  // accepts an owner on another host that this host cannot check.
+  DeployResult resume(std::int64_t id, Executor& executor, const std::atomic<bool>* cancel,
+                      bool takeover = false);
 
  private:
+  void recover_leftovers(const DeploymentRecord& rec, Executor& executor, const std::atomic<bool>* cancel);
+  void wait_for_leftover(const std::string& node, const std::string& native, Executor& executor,
+                         const std::atomic<bool>* cancel);
   DeployResult execute(std::int64_t id, const DeploySpec& spec, const DeployOptions& options,
                        Executor& executor, const std::atomic<bool>* cancel);
   StateDb& db_;
@@ -54,6 +60,11 @@ class DeploymentRunner {
 // Points the artifacts' `current` link back to what it was before deployment
 // `id`; throws spackext::Error if that deployment published nothing.
 void rollback_deployment(StateDb& db, Bus& bus, std::int64_t id);
+
+// False only when the deployment is provably not being run: not marked
+// running, or its owner process is gone from this host. An owner on another
+// host counts as running.
+bool may_still_run(const DeploymentRecord& d);
 
 // The options a deployment was started with, as stored in the database.
 DeployOptions options_from_json(const nlohmann::json& j);

@@ -1,9 +1,13 @@
 #include "state_db.hpp"
 
+#include <signal.h>
 #include <sqlite3.h>
+
+#include <iterator>
 
 #include "spackext/errors.hpp"
 #include "spackext/event.hpp"
+#include "state_filesystem.hpp"
 
 namespace spackext::deploy {
 
@@ -67,38 +71,52 @@ class StateDb::Statement {
 
 namespace {
 
-constexpr const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS deployments (
+// Version 1 (no user_version yet) is the schema of the first releases; each
+// step below turns version N-1 into N. A new database is created at version 1
+// and migrated like any other, so there is one path to the current schema.
+constexpr const char* kSchemaV1 = R"(
+CREATE TABLE deployments (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL, config_path TEXT NOT NULL, executor TEXT NOT NULL,
   status TEXT NOT NULL, created_at TEXT NOT NULL, finished_at TEXT,
   host_pid INTEGER, options TEXT NOT NULL DEFAULT '{}',
   output_dir TEXT NOT NULL DEFAULT '', previous_output TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS nodes (
+CREATE TABLE nodes (
   deployment_id INTEGER NOT NULL REFERENCES deployments(id), node TEXT NOT NULL,
   stage TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
   native_id TEXT NOT NULL DEFAULT '', log_path TEXT NOT NULL DEFAULT '',
   exit_code INTEGER, duration_s REAL, detail TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (deployment_id, node));
-CREATE TABLE IF NOT EXISTS attempts (
+CREATE TABLE attempts (
   deployment_id INTEGER NOT NULL, node TEXT NOT NULL, attempt INTEGER NOT NULL,
   native_id TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, log_path TEXT NOT NULL DEFAULT '',
   started_at TEXT NOT NULL, finished_at TEXT, exit_code INTEGER, duration_s REAL,
   detail TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (deployment_id, node, attempt));
-CREATE TABLE IF NOT EXISTS durations (
+CREATE TABLE durations (
   deployment_name TEXT NOT NULL, node TEXT NOT NULL, last_s REAL NOT NULL,
   runs INTEGER NOT NULL, PRIMARY KEY (deployment_name, node));
-CREATE TABLE IF NOT EXISTS artifacts (
+CREATE TABLE artifacts (
   deployment_id INTEGER NOT NULL, node TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,
   PRIMARY KEY (deployment_id, path));
 )";
+
+// Version 2: the owner of a deployment is a provable process identity (host,
+// PID, start time), not a bare PID; an attempt records the token its job
+// carries before it is submitted.
+constexpr const char* kMigrationToV2 = R"(
+ALTER TABLE deployments ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE attempts ADD COLUMN token TEXT NOT NULL DEFAULT '';
+)";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kMigrationToV2};
+static_assert(std::size(kMigrations) == kStateSchemaVersion);
 
 std::string now() { return format_timestamp(Clock::now()); }
 
 }  // namespace
 
-StateDb::StateDb(const fs::path& file) : file_(file) {
+StateDb::StateDb(const fs::path& file, Journal journal) : file_(file) {
   if (file.has_parent_path()) fs::create_directories(file.parent_path());
   if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -106,8 +124,46 @@ StateDb::StateDb(const fs::path& file) : file_(file) {
     throw Error("cannot open the state database " + file.string() + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-  transaction([&] { exec(kSchema); });
+  // WAL's shared-memory index is not coherent across the hosts of a network
+  // filesystem: two login nodes could both write and corrupt the database.
+  // A rollback journal with synchronous=FULL only needs POSIX locks.
+  bool local = journal == Journal::automatic && network_filesystem_of(fs::absolute(file).parent_path()).empty();
+  if (local)
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  else
+    exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;");
+  exec("PRAGMA foreign_keys=ON;");
+  migrate();
+}
+
+void StateDb::migrate() {
+  transaction([&] {
+    int version = schema_version();
+    if (version == 0) {
+      // Databases made before the schema had a version have its tables already.
+      Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='deployments'");
+      q.step();
+      if (q.integer(0) > 0) version = 1;
+    }
+    if (version > kStateSchemaVersion)
+      throw Error("state database " + file_.string() + " has schema version " + std::to_string(version) +
+                  ", newer than this spack-ext understands (" + std::to_string(kStateSchemaVersion) +
+                  "); use a newer spack-ext or another --state-db");
+    for (int v = version; v < kStateSchemaVersion; ++v) exec(kMigrations[v]);
+    if (version != kStateSchemaVersion) exec("PRAGMA user_version=" + std::to_string(kStateSchemaVersion));
+  });
+}
+
+int StateDb::schema_version() const {
+  Statement q(db_, "PRAGMA user_version");
+  q.step();
+  return static_cast<int>(q.integer(0));
+}
+
+std::string StateDb::journal_mode() const {
+  Statement q(db_, "PRAGMA journal_mode");
+  q.step();
+  return q.text(0);
 }
 
 StateDb::~StateDb() { sqlite3_close(db_); }
@@ -137,10 +193,11 @@ std::int64_t StateDb::create_deployment(const DeploymentRecord& d,
                                         const std::vector<std::pair<std::string, std::string>>& nodes) {
   std::int64_t id = 0;
   transaction([&] {
-    Statement(db_, "INSERT INTO deployments (name, config_path, executor, status, created_at, host_pid, options) "
-                   "VALUES (?,?,?,?,?,?,?)")
+    Statement(db_, "INSERT INTO deployments (name, config_path, executor, status, created_at, host_pid, options, owner) "
+                   "VALUES (?,?,?,?,?,?,?,?)")
         .bind(1, d.name).bind(2, d.config_path).bind(3, d.executor).bind(4, "running")
-        .bind(5, now()).bind(6, d.host_pid).bind(7, d.options.dump())
+        .bind(5, now()).bind(6, static_cast<std::int64_t>(d.host_pid)).bind(7, d.options.dump())
+        .bind(8, d.owner)
         .run();
     id = sqlite3_last_insert_rowid(db_);
     Statement ins(db_, "INSERT INTO nodes (deployment_id, node, stage, state) VALUES (?,?,?,'pending')");
@@ -172,15 +229,57 @@ void StateDb::set_status(std::int64_t id, const std::string& status, bool finish
   });
 }
 
-void StateDb::set_host_pid(std::int64_t id, long pid) {
-  transaction([&] { Statement(db_, "UPDATE deployments SET host_pid=? WHERE id=?").bind(1, pid).bind(2, id).run(); });
+std::string StateDb::claim(std::int64_t id, const ProcessIdentity& me, bool takeover) {
+  std::string replaced;
+  transaction([&] {  // BEGIN IMMEDIATE: the check and the claim see no other writer in between
+    Statement q(db_, "SELECT status, owner, coalesce(host_pid,0) FROM deployments WHERE id=?");
+    q.bind(1, id);
+    if (!q.step()) throw InputError("deploy resume", "no deployment with id " + std::to_string(id));
+    const std::string status = q.text(0);
+    replaced = q.text(1);
+    const long legacy_pid = static_cast<long>(q.integer(2));
+    if (status == "succeeded" || status == "rolled_back")
+      throw InputError("deploy resume", "deployment " + std::to_string(id) + " is " + status + "; nothing to resume");
+    if (status == "running") {
+      const std::string what = "deployment " + std::to_string(id) + " is still running";
+      if (auto owner = ProcessIdentity::parse(replaced)) {
+        if (!on_this_host(*owner) && !takeover)
+          throw Error(what + " on host " + owner->host + " (process " + std::to_string(owner->pid) +
+                      "), which this host cannot check; if that process is gone, resume with --takeover");
+        if (on_this_host(*owner) && is_running(*owner))
+          throw Error(what + " (host process " + std::to_string(owner->pid) + ")");
+      } else if (legacy_pid > 0 && legacy_pid != me.pid && ::kill(static_cast<pid_t>(legacy_pid), 0) == 0 &&
+                 !takeover) {
+        // Recorded by an older spack-ext: only a PID, so a live one might be
+        // recycled; let the user decide.
+        throw Error(what + " (host process " + std::to_string(legacy_pid) +
+                    " from an older spack-ext); if that process is not spack-ext, resume with --takeover");
+      }
+    }
+    Statement(db_, "UPDATE deployments SET status='running', finished_at=NULL, owner=?, host_pid=? WHERE id=?")
+        .bind(1, me.str()).bind(2, static_cast<std::int64_t>(me.pid)).bind(3, id).run();
+  });
+  return replaced;
+}
+
+void StateDb::attempt_intent(std::int64_t id, const std::string& node, int attempt, const std::string& token,
+                             const std::string& log_path) {
+  transaction([&] {
+    Statement(db_, "INSERT OR REPLACE INTO attempts (deployment_id, node, attempt, token, state, log_path, started_at) "
+                   "VALUES (?,?,?,?,'submitting',?,?)")
+        .bind(1, id).bind(2, node).bind(3, attempt).bind(4, token).bind(5, log_path).bind(6, now()).run();
+    Statement(db_, "UPDATE nodes SET state='submitting', attempts=?, native_id='', log_path=?, detail='' "
+                   "WHERE deployment_id=? AND node=?")
+        .bind(1, attempt).bind(2, log_path).bind(3, id).bind(4, node).run();
+  });
 }
 
 void StateDb::attempt_started(std::int64_t id, const std::string& node, int attempt,
                               const std::string& native_id, const std::string& log_path) {
   transaction([&] {
-    Statement(db_, "INSERT OR REPLACE INTO attempts (deployment_id, node, attempt, native_id, state, log_path, started_at) "
-                   "VALUES (?,?,?,?,'running',?,?)")
+    Statement(db_, "INSERT INTO attempts (deployment_id, node, attempt, native_id, state, log_path, started_at) "
+                   "VALUES (?,?,?,?,'running',?,?) ON CONFLICT(deployment_id, node, attempt) DO UPDATE SET "
+                   "native_id=excluded.native_id, state='running', log_path=excluded.log_path")
         .bind(1, id).bind(2, node).bind(3, attempt).bind(4, native_id).bind(5, log_path).bind(6, now()).run();
     Statement(db_, "UPDATE nodes SET state='running', attempts=?, native_id=?, log_path=?, detail='' "
                    "WHERE deployment_id=? AND node=?")
@@ -221,7 +320,7 @@ void StateDb::set_node_state(std::int64_t id, const std::string& node, const std
         .bind(1, state).bind(2, detail).bind(3, id).bind(4, node).run();
     if (state != "running")
       Statement(db_, "UPDATE attempts SET state=?, finished_at=?, detail=? "
-                     "WHERE deployment_id=? AND node=? AND state='running'")
+                     "WHERE deployment_id=? AND node=? AND state IN ('running','submitting')")
           .bind(1, state).bind(2, now()).bind(3, detail).bind(4, id).bind(5, node).run();
   });
 }
@@ -254,7 +353,7 @@ std::vector<std::pair<std::string, std::uintmax_t>> StateDb::artifacts(std::int6
 namespace {
 constexpr const char* kDeploymentColumns =
     "SELECT id, name, config_path, executor, status, created_at, coalesce(finished_at,''), "
-    "coalesce(host_pid,0), options, output_dir, previous_output FROM deployments ";
+    "coalesce(host_pid,0), options, output_dir, previous_output, owner FROM deployments ";
 }
 
 std::optional<DeploymentRecord> StateDb::deployment(std::int64_t id) const {
@@ -279,6 +378,7 @@ std::vector<DeploymentRecord> StateDb::deployments() const {
     d.options = nlohmann::json::parse(q.text(8), nullptr, false);
     d.output_dir = q.text(9);
     d.previous_output = q.text(10);
+    d.owner = q.text(11);
     out.push_back(std::move(d));
   }
   return out;
@@ -308,7 +408,7 @@ std::vector<NodeRecord> StateDb::nodes(std::int64_t id) const {
 std::vector<AttemptRecord> StateDb::attempts(std::int64_t id) const {
   std::vector<AttemptRecord> out;
   Statement q(db_, "SELECT node, attempt, native_id, state, log_path, started_at, coalesce(finished_at,''), "
-                   "exit_code, duration_s, detail FROM attempts WHERE deployment_id=? ORDER BY rowid");
+                   "exit_code, duration_s, detail, token FROM attempts WHERE deployment_id=? ORDER BY rowid");
   q.bind(1, id);
   while (q.step()) {
     AttemptRecord a;
@@ -322,6 +422,7 @@ std::vector<AttemptRecord> StateDb::attempts(std::int64_t id) const {
     a.exit_code = q.opt_int(7);
     a.duration_s = q.opt_double(8);
     a.detail = q.text(9);
+    a.token = q.text(10);
     out.push_back(std::move(a));
   }
   return out;

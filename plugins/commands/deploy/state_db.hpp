@@ -1,8 +1,12 @@
 // Deployment state in one SQLite database: deployments, their nodes (stage
 // builds), every attempt, recorded durations, log paths and artifacts. Every
 // change is one transaction, so a host killed at any instant leaves a
-// consistent record (at worst a node still marked running, which resume
-// recognises).
+// consistent record (at worst an attempt still marked submitting or running,
+// which resume recognises).
+//
+// The schema carries a version (PRAGMA user_version) and is migrated
+// forward when opened. On a network filesystem the database uses a rollback
+// journal instead of WAL (see state_filesystem.hpp).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "spackext/process_identity.hpp"
 
 struct sqlite3;
 
@@ -27,7 +33,8 @@ struct DeploymentRecord {
   std::string executor;
   std::string status;  // running, succeeded, failed, cancelled, rolled_back
   std::string created_at, finished_at;
-  long host_pid = 0;
+  long host_pid = 0;            // databases from before owners were recorded have only this
+  std::string owner;            // the host process running it (ProcessIdentity::str())
   nlohmann::json options = nlohmann::json::object();  // stages, jobs, keep_going
   std::string output_dir;       // this deployment's artifacts
   std::string previous_output;  // what `current` pointed to before it
@@ -46,13 +53,21 @@ struct AttemptRecord {
   std::string node;
   int attempt = 0;
   std::string native_id, state, log_path, started_at, finished_at, detail;
+  std::string token;  // recorded before submission; the job carries it (StageJob::token)
   std::optional<int> exit_code;
   std::optional<double> duration_s;
 };
 
+inline constexpr int kStateSchemaVersion = 2;
+
 class StateDb {
  public:
-  explicit StateDb(const fs::path& file);
+  enum class Journal {
+    automatic,  // WAL, or a rollback journal on a network filesystem
+    rollback,   // always a rollback journal (a shared filesystem we cannot recognise)
+  };
+  // Opens (creating if needed) and migrates the database.
+  explicit StateDb(const fs::path& file, Journal journal = Journal::automatic);
   ~StateDb();
   StateDb(const StateDb&) = delete;
   StateDb& operator=(const StateDb&) = delete;
@@ -65,8 +80,20 @@ class StateDb {
   void ensure_nodes(std::int64_t id, const std::vector<std::pair<std::string, std::string>>& nodes);
   void set_output(std::int64_t id, const std::string& output_dir, const std::string& previous);
   void set_status(std::int64_t id, const std::string& status, bool finished);
-  void set_host_pid(std::int64_t id, long pid);
 
+  // Makes `me` the host process of deployment `id` and marks it running, in
+  // one write transaction, so of two processes resuming at once exactly one
+  // gets it. Refused (spackext::Error) while the recorded owner provably
+  // runs, or runs on another host that this one cannot check (unless
+  // `takeover`). Returns the owner it replaced ("" if none).
+  std::string claim(std::int64_t id, const ProcessIdentity& me, bool takeover);
+
+  // Records that an attempt is about to be submitted, with the token the
+  // job carries, before the executor is asked: a host killed between the
+  // submission and attempt_started() leaves this row, and resume finds the
+  // job by its token instead of orphaning or duplicating it.
+  void attempt_intent(std::int64_t id, const std::string& node, int attempt, const std::string& token,
+                      const std::string& log_path);
   void attempt_started(std::int64_t id, const std::string& node, int attempt,
                        const std::string& native_id, const std::string& log_path);
   // Ends an attempt and sets the node's state ("succeeded", "failed", ...).
@@ -87,11 +114,15 @@ class StateDb {
   std::vector<NodeRecord> nodes(std::int64_t id) const;
   std::vector<AttemptRecord> attempts(std::int64_t id) const;
 
+  int schema_version() const;
+  std::string journal_mode() const;  // "wal", or "delete" on a network filesystem
+
  private:
   class Statement;
   void exec(const std::string& sql) const;
   template <class Fn>
   void transaction(Fn&& fn);
+  void migrate();
   sqlite3* db_ = nullptr;
   fs::path file_;
 };

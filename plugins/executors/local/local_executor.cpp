@@ -14,8 +14,10 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "spackext/errors.hpp"
+#include "spackext/process_identity.hpp"
 
 extern char** environ;
 
@@ -46,14 +48,28 @@ std::string script_of(const StageJob& job) {
 // so that a later process can recognise (and stop) it before trusting a PID.
 constexpr const char* kMarker = "SPACKEXT_EXECUTOR=local";
 
-bool is_ours(pid_t pid) {
+bool has_variable(pid_t pid, const std::string& assignment) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
   if (!in) return false;
   std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::stringstream ss(env);
   for (std::string var; std::getline(ss, var, '\0');)
-    if (var == kMarker) return true;
+    if (var == assignment) return true;
   return false;
+}
+
+bool is_ours(pid_t pid) { return has_variable(pid, kMarker); }
+
+// PIDs of the processes running now, from /proc.
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
 }
 
 // True while any process of the group is still running. kill(-pgid, 0)
@@ -104,6 +120,7 @@ std::string LocalExecutor::submit(const StageJob& job) {
   for (const auto& [k, v] : job.environment) env[k] = v;
   env["SPACKEXT_EXECUTOR"] = "local";
   env["SPACKEXT_JOB_ID"] = job.id;
+  if (!job.token.empty()) env["SPACKEXT_JOB_TOKEN"] = job.token;
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   std::vector<char*> envp;
@@ -140,8 +157,11 @@ std::string LocalExecutor::submit(const StageJob& job) {
   Child c;
   c.pid = pid;
   c.pidfd = open_pidfd(pid);
+  // The native id names the process provably (host, PID, start time), so a
+  // later host process never signals a recycled PID or another host's.
+  ProcessIdentity who{host_name(), static_cast<long>(pid), process_start(pid).value_or("")};
   std::lock_guard lock(mutex_);
-  auto id = std::to_string(pid);
+  auto id = who.str();
   children_[id] = c;
   return id;
 }
@@ -171,7 +191,13 @@ bool LocalExecutor::reap(Child& c, bool block) {
 JobStatus LocalExecutor::status(const std::string& native_id) {
   std::lock_guard lock(mutex_);
   auto it = children_.find(native_id);
-  if (it == children_.end()) return {JobState::unknown, -1, "not started by this executor"};
+  if (it == children_.end()) {
+    // A job of an earlier host process: running while provably that process;
+    // its exit status went to whoever reaped it.
+    auto who = ProcessIdentity::parse(native_id);
+    if (who && is_running(*who) && is_ours(static_cast<pid_t>(who->pid))) return {JobState::running, -1, {}};
+    return {JobState::unknown, -1, "not started by this executor"};
+  }
   auto& c = it->second;
   if (!reap(c, false)) return {JobState::running, -1, {}};
   if (c.cancelled) return {JobState::cancelled, c.exit_code, "cancelled"};
@@ -225,20 +251,30 @@ void LocalExecutor::stop_group(pid_t pgid) {
   ::kill(-pgid, SIGKILL);
 }
 
+std::string LocalExecutor::find_job(const std::string& token) {
+  if (token.empty()) return {};
+  // The stage's shell leads its own process group and carries the token.
+  const std::string assignment = "SPACKEXT_JOB_TOKEN=" + token;
+  for (pid_t pid : all_pids()) {
+    if (::getpgid(pid) != pid || !is_ours(pid) || !has_variable(pid, assignment)) continue;
+    if (auto start = process_start(pid)) return ProcessIdentity{host_name(), static_cast<long>(pid), *start}.str();
+  }
+  return {};
+}
+
 void LocalExecutor::cancel(const std::string& native_id) {
   std::unique_lock lock(mutex_);
   auto it = children_.find(native_id);
   if (it == children_.end()) {
     lock.unlock();
     // A job of an earlier host process: stop its group only if it is
-    // verifiably one of ours (a recycled PID belongs to someone else).
-    pid_t pid = 0;
-    try {
-      pid = static_cast<pid_t>(std::stol(native_id));
-    } catch (const std::exception&) {
-      return;
-    }
-    if (pid > 1 && ::getpgid(pid) == pid && is_ours(pid)) stop_group(pid);
+    // provably that job — on this host, the same PID started at the same
+    // tick, a group leader carrying our marker. A recycled PID, or a PID
+    // recorded on another login node, belongs to someone else.
+    auto who = ProcessIdentity::parse(native_id);
+    if (!who || who->pid <= 1 || !is_running(*who)) return;
+    auto pid = static_cast<pid_t>(who->pid);
+    if (::getpgid(pid) == pid && is_ours(pid)) stop_group(pid);
     return;
   }
   auto& c = it->second;

@@ -1,6 +1,8 @@
 // The `local` executor: each stage attempt is a `/bin/sh` process in a
 // session (and process group) of its own, with its output in the job's log.
 // Cancelling signals the whole group, so whatever the stage started stops too.
+// A native id is "host:pid:start" (spackext::ProcessIdentity), so a later
+// host process can prove a PID is still that job before signalling it.
 #pragma once
 
 #include <sys/types.h>
@@ -23,6 +25,7 @@ class LocalExecutor final : public Executor {
   std::vector<std::string> wait_any(const std::vector<std::string>& native_ids,
                                     std::chrono::milliseconds timeout) override;
   void cancel(const std::string& native_id) override;
+  std::string find_job(const std::string& token) override;
 
   // How long a cancelled group gets between SIGTERM and SIGKILL.
   void set_grace(std::chrono::milliseconds grace) { grace_ = grace; }

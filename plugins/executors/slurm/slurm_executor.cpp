@@ -82,6 +82,8 @@ std::string SlurmExecutor::batch_script(const StageJob& job) {
   if (r.contains("memory")) s << "#SBATCH --mem=" << r["memory"].get<std::string>() << "\n";
   if (r.contains("time")) s << "#SBATCH --time=" << r["time"].get<std::string>() << "\n";
   if (r.contains("partition")) s << "#SBATCH --partition=" << r["partition"].get<std::string>() << "\n";
+  // find_job() looks for the token in the job's comment.
+  if (!job.token.empty()) s << "#SBATCH --comment=" << job.token << "\n";
   if (!job.after.empty()) {
     s << "#SBATCH --dependency=afterok";
     for (const auto& a : job.after) s << ":" << a;
@@ -90,6 +92,7 @@ std::string SlurmExecutor::batch_script(const StageJob& job) {
   // Variables in the script, not via --export: values may hold commas.
   for (const auto& [k, v] : job.environment) s << "export " << k << "=" << quote(v) << "\n";
   s << "export SPACKEXT_EXECUTOR=slurm SPACKEXT_JOB_ID=" << quote(job.id) << "\n";
+  if (!job.token.empty()) s << "export SPACKEXT_JOB_TOKEN=" << quote(job.token) << "\n";
   s << "set -e\n";
   for (const auto& c : job.commands) s << c << "\n";
   return s.str();
@@ -213,6 +216,26 @@ std::vector<std::string> SlurmExecutor::wait_any(const std::vector<std::string>&
     if (left <= std::chrono::steady_clock::duration::zero()) return {};
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, opt_.poll));
   }
+}
+
+std::string SlurmExecutor::find_job(const std::string& token) {
+  if (token.empty()) return {};
+  // Queued and running jobs, then finished ones scontrol still keeps.
+  auto q = run_command({opt_.squeue, "-h", "-o", "%i|%k"});
+  if (q.exit_code == 127) missing(opt_.squeue);
+  std::istringstream lines(q.out);
+  for (std::string l; std::getline(lines, l);) {
+    l = trim(l);
+    auto bar = l.find('|');
+    if (bar != std::string::npos && l.substr(bar + 1) == token) return l.substr(0, bar);
+  }
+  auto c = run_command({opt_.scontrol, "show", "job", "-o"});
+  std::istringstream all(c.out);
+  for (std::string l; std::getline(all, l);) {
+    auto f = fields(l);
+    if (f["Comment"] == token && !f["JobId"].empty()) return f["JobId"];
+  }
+  return {};
 }
 
 void SlurmExecutor::cancel(const std::string& id) {

@@ -35,6 +35,7 @@ class SlurmExecutor final : public Executor {
   std::vector<std::string> wait_any(const std::vector<std::string>& native_ids,
                                     std::chrono::milliseconds timeout) override;
   void cancel(const std::string& native_id) override;
+  std::string find_job(const std::string& token) override;
   bool handles_dependencies() const override { return true; }
 
   // The batch script submit() writes for a job (exposed for tests).

@@ -182,6 +182,47 @@ TEST_F(PluginContract, ThrowingRegistrationIsIsolated) {
   EXPECT_EQ(good.exit_code, 0) << good.err;
 }
 
+// A class that is not a spackext::Command registered under kind "command":
+// on main the host cast it and called run() on it (undefined behaviour).
+TEST_F(PluginContract, ServiceOfAnotherTypeUnderAnSdkKindIsRefused) {
+  install({"command-impostor"});
+  auto r = host({"command-impostor"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("plugin 'command-impostor' registers command service 'command-impostor' as "),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("but kind 'command' is spackext::Command (from the host)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("ran"), std::string::npos) << r.out;
+  expect_doctor("command-impostor", "init-failed", "registration failed: plugin 'command-impostor' registers");
+}
+
+// Two third-party plugins that disagree on what kind "fixture-shared" is:
+// the second is refused with both named.
+TEST_F(PluginContract, TwoPluginsDisagreeingOnAKindAreBothNamed) {
+  install({"shared-kind-v1", "shared-kind-v2"});
+  auto r = host({"shared-kind-v2"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("plugin 'shared-kind-v2' registers fixture-shared service 'v2'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(from plugin 'shared-kind-v1')"), std::string::npos) << r.err;
+  auto v1 = host({"shared-kind-v1"});
+  EXPECT_EQ(v1.exit_code, 0) << v1.err;
+}
+
+// A register function that looks a service up (lazily loading 'good'),
+// registers its command, then throws. On main the nested load reset the
+// "current owner" to the host, so the command survived the failed
+// registration and ran.
+TEST_F(PluginContract, RegistrationAfterANestedLoadIsRolledBackWithItsPlugin) {
+  install({"lookup-then-throws", "good"});
+  auto r = host({"lookup-then-throws"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out, "") << "the command of a plugin whose registration failed must not run";
+  EXPECT_NE(r.err.find("init-failed: registration failed: fixture refuses to register"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(ran("good"));
+  auto good = host({"good"});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+}
+
 TEST_F(PluginContract, MissingDependencyIsRefusedBeforeLoading) {
   install({"missing-dependency"});
   expect_doctor("missing-dependency", "unresolved",

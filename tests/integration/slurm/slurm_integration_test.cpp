@@ -266,13 +266,14 @@ TEST(SlurmIntegration, HostKilledMidRunThenResumed) {
   REQUIRE_SLURM();
   TempDir tmp;
   fs::create_directories(tmp / "work");
-  // b blocks until resumed; the resume must scancel the job the dead host left.
+  // b runs until the test lets it finish, after the host was killed; the
+  // resume waits for that job and keeps its success instead of running b again.
   write_file(tmp / "deploy.yaml", R"(deployment: {name: slurm-resume, base_path: work}
 stages:
   - {name: a, run: ["echo a >> runs"]}
   - name: b
     depends: [a]
-    run: ["echo b >> runs", "if [ ! -f resumed ]; then echo $SLURM_JOB_ID > b.job; sleep 120; fi"]
+    run: ["echo b >> runs", "echo $SLURM_JOB_ID > b.job", "while [ ! -f finish ]; do sleep 0.2; done"]
   - {name: c, depends: [b], run: ["echo c >> runs"]}
 )");
   auto spec = sd::load_deploy_spec(tmp / "deploy.yaml");
@@ -303,7 +304,7 @@ stages:
   auto orphan = read_file(job_file);
   orphan = orphan.substr(0, orphan.find('\n'));
 
-  write_file(tmp / "work" / "resumed", "");
+  write_file(tmp / "work" / "finish", "");
   spackext::Bus bus;
   sd::StateDb db(tmp / "state.db");
   sd::DeploymentRunner runner(db, bus, tmp / "logs");
@@ -311,10 +312,80 @@ stages:
   EXPECT_EQ(db.deployment(1)->status, "running");  // as the dead host left it
   auto r = runner.resume(1, ex, nullptr);
   EXPECT_EQ(r.status, "succeeded");
-  EXPECT_EQ(read_file(tmp / "work" / "runs"), "a\nb\nb\nc\n");  // a was not re-run
-  EXPECT_EQ(ex.status(orphan).state, JobState::cancelled);
+  EXPECT_EQ(read_file(tmp / "work" / "runs"), "a\nb\nc\n");  // nothing ran twice
+  EXPECT_EQ(ex.status(orphan).state, JobState::succeeded);
   std::map<std::string, sd::NodeRecord> nodes;
   for (auto& n : db.nodes(1)) nodes[n.name] = n;
   EXPECT_EQ(nodes["a"].attempts, 1);
-  EXPECT_EQ(nodes["b"].attempts, 2);
+  EXPECT_EQ(nodes["b"].attempts, 1);
+  EXPECT_EQ(nodes["b"].detail, "finished while its host was down");
+}
+
+// The host is killed right after sbatch accepted a job and before the job's
+// id was recorded (an sbatch wrapper runs the real sbatch, then SIGKILLs its
+// caller). The attempt's token, recorded before the submission and carried
+// in the job's comment, lets resume find that job, record its id and wait
+// for it: not orphaned (on main it stayed queued, unknown to the database,
+// and the node ran again beside it), not duplicated.
+TEST(SlurmIntegration, HostKilledBetweenSbatchAndRecordingTheJob) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  fs::create_directories(tmp / "work");
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: slurm-intent, base_path: work}
+stages:
+  - name: only
+    run: ["echo start-$SPACKEXT_ATTEMPT >> runs", "while [ ! -f finish ]; do sleep 0.2; done", "echo end-$SPACKEXT_ATTEMPT >> runs"]
+)");
+  auto real_sbatch = spackext::testing::run({"/bin/sh", "-c", "command -v sbatch"});
+  ASSERT_EQ(real_sbatch.exit_code, 0);
+  std::string sbatch_path = real_sbatch.out.substr(0, real_sbatch.out.find('\n'));
+  write_file(tmp / "sbatch-then-die",
+             "#!/bin/sh\nout=$(" + sbatch_path + " \"$@\") || exit $?\necho \"$out\" > " +
+                 (tmp / "submitted").string() + "\nkill -9 $PPID\nsleep 30\n");
+  fs::permissions(tmp / "sbatch-then-die", fs::perms::owner_all);
+  auto spec = sd::load_deploy_spec(tmp / "deploy.yaml");
+  sd::DeployOptions o;
+  o.executor = "slurm";
+  pid_t host = ::fork();
+  ASSERT_GE(host, 0);
+  if (host == 0) {
+    try {
+      spackext::Bus bus;
+      sd::StateDb db(tmp / "state.db");
+      sd::DeploymentRunner runner(db, bus, tmp / "logs");
+      auto opts = fast();
+      opts.sbatch = (tmp / "sbatch-then-die").string();
+      SlurmExecutor ex(opts);
+      runner.run(spec, o, ex, nullptr);
+    } catch (...) {
+      ::_exit(1);
+    }
+    ::_exit(0);
+  }
+  int st = 0;
+  ::waitpid(host, &st, 0);
+  ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) << "the host was not killed by the sbatch wrapper";
+  auto submitted = read_file(tmp / "submitted");
+  auto orphan = submitted.substr(0, submitted.find_first_of(";\n"));
+  ASSERT_FALSE(orphan.empty());
+
+  spackext::Bus bus;
+  sd::StateDb db(tmp / "state.db");
+  auto attempts = db.attempts(1);
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].state, "submitting");  // the intent, without an id
+  EXPECT_EQ(attempts[0].native_id, "");
+  SlurmExecutor ex(fast());
+  EXPECT_EQ(ex.find_job(attempts[0].token), orphan);
+  write_file(tmp / "work" / "finish", "");
+  sd::DeploymentRunner runner(db, bus, tmp / "logs");
+  auto r = runner.resume(1, ex, nullptr);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(ex.status(orphan).state, JobState::succeeded);
+  EXPECT_EQ(read_file(tmp / "work" / "runs"), "start-1\nend-1\n");  // run once, by the first job
+  auto attempts_after = db.attempts(1);
+  ASSERT_EQ(attempts_after.size(), 1u);
+  EXPECT_EQ(attempts_after[0].native_id, orphan);
+  EXPECT_EQ(db.nodes(1)[0].attempts, 1);
+  EXPECT_EQ(db.nodes(1)[0].detail, "finished while its host was down");
 }

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
+
 #include "spackext/registry.hpp"
 #include "spackext/services/mirror.hpp"
 
@@ -106,10 +109,8 @@ TEST(Registry, MissAsksTheResolverThenRetries) {
 TEST(Registry, RecordsOwnersAndRemovesWhatAPluginAdded) {
   Registry r;
   int destroyed = 0;
-  r.set_current_owner("p1", "1.2.3");
-  r.add<Thing>("a", std::make_shared<Thing>(1, &destroyed));
-  r.set_current_owner("p2", "0.1.0");
-  r.add<Thing>("b", std::make_shared<Thing>(2, &destroyed));
+  r.for_plugin("p1", "1.2.3")->add<Thing>("a", std::make_shared<Thing>(1, &destroyed));
+  r.for_plugin("p2", "0.1.0")->add<Thing>("b", std::make_shared<Thing>(2, &destroyed));
   auto infos = r.list("thing");
   ASSERT_EQ(infos.size(), 2u);
   EXPECT_EQ(infos[0].plugin, "p1");
@@ -144,6 +145,96 @@ TEST(Registry, ClearDestroysNewestFirst) {
 TEST(Registry, RejectsNullServices) {
   Registry r;
   EXPECT_THROW(r.add<Thing>("n", std::shared_ptr<Thing>()), spackext::Error);
+}
+
+// Another class that claims the kind "thing": what a third-party plugin
+// built against a different interface would register.
+struct Impostor : spackext::Service {
+  static constexpr const char* kKind = "thing";
+  int not_an_id = 99;
+};
+
+std::string message_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const spackext::Error& e) {
+    return e.what();
+  }
+  return "no exception";
+}
+
+TEST(Registry, RefusesAnotherTypeUnderAnExistingKindNamingBothPlugins) {
+  Registry r;
+  r.for_plugin("first", "1.0.0")->add<Thing>("a", std::make_shared<Thing>(1));
+  auto msg = message_of([&] { r.for_plugin("second", "2.0.0")->add<Impostor>("b", std::make_shared<Impostor>()); });
+  EXPECT_NE(msg.find("plugin 'second'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("plugin 'first'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Impostor"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Thing"), std::string::npos) << msg;
+  EXPECT_EQ(r.size(), 1u);
+}
+
+TEST(Registry, DeclaredKindRefusesAnImpostorThatComesFirst) {
+  Registry r;
+  r.declare_kind<Thing>();
+  auto msg = message_of([&] { r.for_plugin("rogue", "1.0.0")->add<Impostor>("a", std::make_shared<Impostor>()); });
+  EXPECT_NE(msg.find("plugin 'rogue'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the host"), std::string::npos) << msg;
+  r.add<Thing>("a", std::make_shared<Thing>(1));
+  EXPECT_EQ(r.find<Thing>("a")->id, 1);
+}
+
+TEST(Registry, LookupAsAnotherTypeIsAnErrorNotACast) {
+  Registry r;
+  r.for_plugin("rogue", "1.0.0")->add<Impostor>("a", std::make_shared<Impostor>());
+  auto msg = message_of([&] { r.find<Thing>("a"); });
+  EXPECT_NE(msg.find("plugin 'rogue'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not the"), std::string::npos) << msg;
+  EXPECT_NE(message_of([&] { r.all<Thing>(); }), "no exception");
+}
+
+TEST(Registry, KindIntroducedByARemovedPluginIsFreeAgain) {
+  Registry r;
+  r.for_plugin("gone", "1.0.0")->add<Impostor>("a", std::make_shared<Impostor>());
+  r.remove_owned_by("gone");
+  r.for_plugin("real", "1.0.0")->add<Thing>("a", std::make_shared<Thing>(5));
+  EXPECT_EQ(r.find<Thing>("a")->id, 5);
+}
+
+// A plugin whose register function looks a service up, which lazily loads
+// another plugin, then registers more: everything it registered is its own,
+// so a failure rolls all of it back. (With one "current owner" global, the
+// nested load reset it to the host and the later registration survived.)
+struct NestedResolver : spackext::ServiceResolver {
+  Registry* root = nullptr;
+  bool load_service(std::string_view, std::string_view name) override {
+    if (name != "lazy") return false;
+    root->for_plugin("inner", "1.0.0")->add<Thing>("lazy", std::make_shared<Thing>(42));
+    return true;
+  }
+  void load_kind(std::string_view) override {}
+  std::vector<std::string> declared(std::string_view) const override { return {}; }
+};
+
+TEST(Registry, OwnershipSurvivesANestedLazyLoad) {
+  Registry r;
+  NestedResolver resolver;
+  resolver.root = &r;
+  r.set_resolver(&resolver);
+  auto outer = r.for_plugin("outer", "1.0.0");
+  outer->add<Thing>("before", std::make_shared<Thing>(1));
+  ASSERT_TRUE(outer->find<Thing>("lazy"));
+  outer->add<Thing>("after", std::make_shared<Thing>(2));
+  std::map<std::string, std::string> owner;
+  for (const auto& info : r.list("thing")) owner[info.name] = info.plugin;
+  EXPECT_EQ(owner["before"], "outer");
+  EXPECT_EQ(owner["lazy"], "inner");
+  EXPECT_EQ(owner["after"], "outer");
+  r.remove_owned_by("outer");
+  EXPECT_FALSE(r.find<Thing>("after"));
+  EXPECT_FALSE(r.find<Thing>("before"));
+  EXPECT_TRUE(r.find<Thing>("lazy"));
+  r.set_resolver(nullptr);
 }
 
 }  // namespace

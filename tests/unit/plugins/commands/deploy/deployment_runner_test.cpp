@@ -318,3 +318,79 @@ TEST_F(DeploymentRunnerTest, CriticalPathOrderFromEstimatesThenRecordedDurations
   ASSERT_EQ(run(s, 1).status, "succeeded");
   EXPECT_EQ(work("order.txt"), "slow\nquick\n");  // the recorded durations say otherwise
 }
+
+namespace {
+
+// A host process that no longer runs: this one, with another start time.
+spackext::ProcessIdentity dead_host() {
+  auto gone = spackext::current_process();
+  gone.start += "0";
+  return gone;
+}
+
+// The record of a deployment that host `owner` was running.
+sd::DeploymentRecord left_by(const spackext::ProcessIdentity& owner, const sd::DeploySpec& s) {
+  sd::DeploymentRecord rec;
+  rec.name = s.name;
+  rec.config_path = s.file.string();
+  rec.executor = "local";
+  rec.owner = owner.str();
+  rec.options = sd::options_to_json({});
+  return rec;
+}
+
+}  // namespace
+
+// A host killed after a job finished but before it recorded the end: the
+// job's own success marker tells resume, which keeps it instead of running
+// the stage a second time.
+TEST_F(DeploymentRunnerTest, ResumeKeepsAJobThatSucceededWhileItsHostWasDown) {
+  auto s = spec(R"(  - {name: first, run: ["echo first >> runs.txt"]}
+  - {name: second, depends: [first], run: ["echo second >> runs.txt"]}
+)");
+  // What the killed host left: first submitted, ran to its end, never recorded.
+  auto gone = dead_host();
+  auto id = db.create_deployment(left_by(gone, s), {{"first", "first"}, {"second", "second"}});
+  auto log = tmp / "state" / "logs" / std::to_string(id) / "first" / "attempt-1.log";
+  db.attempt_intent(id, "first", 1, "token-1", log.string());
+  db.attempt_started(id, "first", 1, gone.str(), log.string());
+  write_file(tmp / "work" / "runs.txt", "first\n");
+  write_file(fs::path(log).replace_extension(".succeeded"), "");
+  auto r = runner.resume(id, executor, nullptr);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(work("runs.txt"), "first\nsecond\n");
+  auto n = nodes(id);
+  EXPECT_EQ(n["first"].attempts, 1);
+  EXPECT_EQ(n["first"].detail, "finished while its host was down");
+}
+
+// A host killed between submitting a job and recording its native id: the
+// attempt row holds only the token. Resume finds the job by it, records its
+// id and waits for it before re-running the node (it left no success
+// marker), so it is neither orphaned nor run twice at once.
+TEST_F(DeploymentRunnerTest, ResumeFindsAJobWhoseIdWasNeverRecordedByItsToken) {
+  auto s = spec(R"(  - {name: only, run: ["echo run >> runs.txt"]}
+)");
+  auto id = db.create_deployment(left_by(dead_host(), s), {{"only", "only"}});
+  auto log = tmp / "state" / "logs" / std::to_string(id) / "only" / "attempt-1.log";
+  db.attempt_intent(id, "only", 1, "0123456789abcdef", log.string());
+  // The dead host's executor had started it; this test process plays that host.
+  spackext::executors::LocalExecutor dead_hosts;
+  spackext::StageJob job;
+  job.id = "only#1";
+  job.token = "0123456789abcdef";
+  job.workdir = (tmp / "work").string();
+  job.commands = {"echo $$ > " + (tmp / "orphan.pid").string(), "sleep 0.5", "echo orphan >> runs.txt"};
+  auto orphan = dead_hosts.submit(job);
+  for (int i = 0; i < 500 && !fs::exists(tmp / "orphan.pid"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(executor.find_job("0123456789abcdef"), orphan);
+  EXPECT_EQ(executor.find_job("not-a-token"), "");
+  EXPECT_EQ(executor.status(orphan).state, spackext::JobState::running);
+  auto r = runner.resume(id, executor, nullptr);
+  EXPECT_EQ(r.status, "succeeded");
+  EXPECT_EQ(dead_hosts.status(orphan).state, spackext::JobState::succeeded);  // left to finish
+  EXPECT_EQ(work("runs.txt"), "orphan\nrun\n");  // one after the other
+  EXPECT_EQ(db.attempts(id)[0].native_id, orphan);
+  EXPECT_EQ(nodes(id)["only"].attempts, 2);
+}

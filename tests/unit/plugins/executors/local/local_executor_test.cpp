@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "local_executor.hpp"
+#include "spackext/process_identity.hpp"
 #include "spackext_testing/testing.hpp"
 
 using spackext::JobState;
@@ -98,4 +99,30 @@ TEST(LocalExecutor, UnknownIdsAreHandled) {
   EXPECT_EQ(ex.status("999999999").state, JobState::unknown);
   EXPECT_NO_THROW(ex.cancel("999999999"));
   EXPECT_NO_THROW(ex.cancel("not-a-pid"));
+}
+
+// Another process's executor (a resumed host) signals a job of an earlier
+// one only with proof it is that job: same host, same PID, same start time.
+// A bare PID (recycled by now, or another login node's) is never signalled;
+// on main it was, if the process merely carried the executor's marker.
+TEST(LocalExecutor, EarlierHostsJobIsSignalledOnlyWithProof) {
+  TempDir tmp;
+  LocalExecutor first;
+  auto id = first.submit(job(tmp, "orphan", {"sleep 60"}));
+  auto who = spackext::ProcessIdentity::parse(id);
+  ASSERT_TRUE(who) << id;
+  EXPECT_EQ(who->host, spackext::host_name());
+
+  LocalExecutor later;
+  later.set_grace(std::chrono::milliseconds(500));
+  later.cancel(std::to_string(who->pid));                                               // a bare PID
+  later.cancel(spackext::ProcessIdentity{who->host, who->pid, who->start + "1"}.str());  // recycled
+  later.cancel(spackext::ProcessIdentity{"another-node", who->pid, who->start}.str());   // elsewhere
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(first.status(id).state, JobState::running);
+
+  later.cancel(id);  // the proof
+  for (int i = 0; i < 200 && first.status(id).state == JobState::running; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(first.status(id).state, JobState::failed);  // killed by SIGTERM, from outside
 }
