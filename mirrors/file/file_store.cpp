@@ -24,10 +24,12 @@ namespace {
 constexpr std::size_t kChunk = 1 << 20;
 // Temp files carry this prefix; list() skips them.
 constexpr std::string_view kTempPrefix = ".spackext-tmp-";
-// A temp file untouched this long belongs to a writer that died (kill -9, a
-// crash, a lost node): a live writer refreshes its mtime with every chunk,
-// and HTTP transfers abort after 30 s without progress.
-constexpr auto kAbandonedAfter = std::chrono::hours(1);
+// A writer holds an exclusive flock on its temp file from the moment it has
+// written anything until it is renamed into place (see put()), so a temp
+// file that is unlocked and not empty belongs to a writer that died (kill -9,
+// a crash): the next listing removes it. An unlocked empty one may be a
+// writer between its open() and its flock(); it goes once it is this old.
+constexpr auto kEmptyTempGrace = std::chrono::minutes(10);
 
 std::string errno_text(int err) { return std::generic_category().message(err); }
 
@@ -88,9 +90,18 @@ class FolderLock {
   Fd fd_;
 };
 
-bool abandoned(const struct stat& st) {
-  const auto mtime = std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
-  return std::chrono::system_clock::now() - mtime > kAbandonedAfter;
+// Removes a temp file whose writer is gone (best effort: a listing goes on).
+void sweep_if_abandoned(const fs::path& tmp) {
+  Fd f{::open(tmp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+  if (f.fd < 0) return;
+  if (::flock(f.fd, LOCK_EX | LOCK_NB) != 0) return;  // its writer is alive
+  struct stat held {}, named {};
+  if (::fstat(f.fd, &held) != 0 || !S_ISREG(held.st_mode)) return;
+  const auto age = std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(held.st_mtim.tv_sec);
+  if (held.st_size == 0 && age < kEmptyTempGrace) return;
+  // Still the same file under that name (not renamed into place meanwhile).
+  if (::lstat(tmp.c_str(), &named) != 0 || named.st_ino != held.st_ino || named.st_dev != held.st_dev) return;
+  ::unlink(tmp.c_str());
 }
 
 }  // namespace
@@ -134,6 +145,9 @@ void FileMirrorStore::list(std::string_view prefix,
   fs::path start = root_;
   if (auto slash = p.rfind('/'); slash != std::string::npos) start = root_ / p.substr(0, slash);
   std::error_code ec;
+  if (!fs::is_directory(root_, ec))
+    throw MirrorNotFound(url(), fs::exists(root_, ec) ? "the mirror root is not a folder"
+                                                      : "the mirror root does not exist");
   if (!fs::is_directory(start, ec)) return;
   fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, ec);
   if (ec) throw Error(url() + ": cannot list " + start.string() + ": " + ec.message());
@@ -143,9 +157,8 @@ void FileMirrorStore::list(std::string_view prefix,
     struct stat st {};
     if (name.rfind(kTempPrefix, 0) == 0) {
       // Listing is how a sync or update-index starts, so this is where the
-      // leftovers of killed writers are swept (best effort).
-      if (pushable_ && ::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && abandoned(st))
-        ::unlink(it->path().c_str());
+      // leftovers of killed writers are swept.
+      if (pushable_) sweep_if_abandoned(it->path());
       continue;
     }
     if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
@@ -194,13 +207,24 @@ ObjectInfo FileMirrorStore::put(std::string_view key, std::uint64_t size, const 
   fs::create_directories(path.parent_path(), ec);
   if (ec) throw Error(url() + ": cannot create " + path.parent_path().string() + ": " + ec.message());
   const auto tmp = path.parent_path() / (std::string(kTempPrefix) + random_suffix());
+  // The bytes go to an unnamed file (O_TMPFILE) where the filesystem has
+  // them: a writer killed while writing leaves nothing behind, and the temp
+  // name exists only from the linkat() below to the publish, under the
+  // writer's flock. Elsewhere (NFS) the temp file is named from the start and
+  // locked right after its creation. The descriptor stays open until the
+  // object is published, so the flock is held until then.
+  Fd f{::open(path.parent_path().c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644)};
+  const bool unnamed = f.fd >= 0;
+  if (!unnamed) f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (f.fd < 0) throw Error(url() + ": cannot create " + tmp.string() + ": " + errno_text(errno));
   {
-    Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
-    if (f.fd < 0) throw Error(url() + ": cannot create " + tmp.string() + ": " + errno_text(errno));
+    // Tells a sweeping listing that this temp file's writer is alive.
+    while (::flock(f.fd, LOCK_EX) != 0)
+      if (errno != EINTR) throw Error(url() + ": cannot lock " + tmp.string() + ": " + errno_text(errno));
     std::unique_ptr<char[]> buf(new char[kChunk]);
     std::uint64_t written = 0;
     auto fail = [&](const std::string& why) {
-      ::unlink(tmp.c_str());
+      if (!unnamed) ::unlink(tmp.c_str());
       throw Error(url() + ": writing " + std::string(key) + ": " + why);
     };
     for (;;) {
@@ -224,24 +248,34 @@ ObjectInfo FileMirrorStore::put(std::string_view key, std::uint64_t size, const 
     if (written != size)
       fail("source gave " + std::to_string(written) + " bytes, expected " + std::to_string(size));
     if (::fsync(f.fd) != 0) fail(errno_text(errno));
+    if (unnamed) {
+      const auto self = "/proc/self/fd/" + std::to_string(f.fd);
+      if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0)
+        fail("cannot name the temp file " + tmp.string() + ": " + errno_text(errno));
+    }
   }
   auto cleanup_fail = [&](const std::string& why) {
     ::unlink(tmp.c_str());
     throw Error(url() + ": writing " + std::string(key) + ": " + why);
+  };
+  auto precondition_failed = [&](const std::string& why) {
+    ::unlink(tmp.c_str());
+    throw PreconditionFailed(url() + ": writing " + std::string(key) + ": " + why + " (precondition failed)");
   };
   FolderLock lock(path.parent_path());
   if (options.if_none_match) {
     // link() refuses to replace: an atomic create-only publish.
     if (::link(tmp.c_str(), path.c_str()) != 0) {
       int err = errno;
-      cleanup_fail(err == EEXIST ? "already exists (precondition failed)" : errno_text(err));
+      if (err == EEXIST) precondition_failed("already exists");
+      cleanup_fail(errno_text(err));
     }
     ::unlink(tmp.c_str());
   } else {
     if (!options.if_match.empty()) {
       auto current = stat(key);
       if (!current || current->etag != options.if_match)
-        cleanup_fail("changed since it was read (precondition failed)");
+        precondition_failed(current ? "changed since it was read" : "no longer exists");
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) cleanup_fail(errno_text(errno));
   }

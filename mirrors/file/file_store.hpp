@@ -1,9 +1,12 @@
 // A mirror on the local filesystem (file:///abs/path). Keys are relative
-// paths below the root. Writes go to a temporary name in the target folder
-// and are renamed into place, so a reader never sees half an object and a
-// crash leaves only a hidden temp file behind: list() skips it, and sweeps
-// it once it has been untouched for an hour. Publishing takes a lock on the
-// folder, so If-Match is a real compare-and-swap among spack-ext writers.
+// paths below the root. Writes go to an unnamed file (O_TMPFILE; a named
+// temp file where the filesystem lacks it) in the target folder, named with a
+// hidden temp name and renamed into place, so a reader never sees half an
+// object and a crash leaves at most a hidden temp file behind: list() skips
+// it, and removes it once no writer holds its lock (a writer flocks its temp
+// file until it is published). Publishing takes a lock on the folder, so If-Match is a real
+// compare-and-swap among spack-ext writers. A root that does not exist is
+// MirrorNotFound for list(); put() creates it.
 #pragma once
 
 #include <filesystem>

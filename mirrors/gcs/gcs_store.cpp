@@ -111,9 +111,11 @@ void GcsStore::fail(const http::Response& res, const std::string& object, const 
                                 "; set GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_OAUTH_ACCESS_TOKEN");
   }
   if (res.status == 404)  // objects' own 404s are handled by the callers: this is the bucket
-    throw InputError(where, action + " failed (HTTP 404: " + server_message(res.body) + ")");
+    throw MirrorNotFound(url_, "the bucket '" + bucket_ + "' does not exist (" + action + " " + object +
+                                   ": HTTP 404: " + server_message(res.body) + ")");
   if (res.status == 412)
-    throw Error(where + ": " + action + ": precondition failed (the object changed or exists; ifGenerationMatch)");
+    throw PreconditionFailed(where + ": " + action +
+                             ": precondition failed (the object changed or exists; ifGenerationMatch)");
   throw http::HttpError(where + ": " + action + " failed (HTTP " + std::to_string(res.status) + ": " +
                             server_message(res.body) + ")",
                         res.status, retriable(res.status));

@@ -171,6 +171,9 @@ void HttpsStore::list(std::string_view prefix, const std::function<void(const Ob
   walk(slash == std::string_view::npos ? std::string() : std::string(prefix.substr(0, slash + 1)), prefix, visit);
 }
 
+// A 404 for the mirror's own folder means the mirror does not exist; below
+// it, only that nothing is stored there yet.
+
 void HttpsStore::walk(const std::string& dir, std::string_view prefix,
                       const std::function<void(const ObjectInfo&)>& visit) {
   auto req = request("PROPFIND", base_url_ + "/" + http::url_encode(dir, true));
@@ -178,7 +181,10 @@ void HttpsStore::walk(const std::string& dir, std::string_view prefix,
   req.headers.emplace_back("Content-Type", "application/xml; charset=utf-8");
   req.body = kPropfindBody;
   auto res = send(req, "list", dir);
-  if (res.status == 404) return;  // nothing stored below this directory (yet)
+  if (res.status == 404) {
+    if (dir.empty()) throw MirrorNotFound("mirror " + client_->redact(url_), "the mirror's folder does not exist (HTTP 404)");
+    return;  // nothing stored below this directory (yet)
+  }
   if (res.status == 405 || res.status == 501)
     throw Error("mirror " + client_->redact(url_) + ": listing '" + std::string(prefix) +
                 "' needs WebDAV (PROPFIND answered HTTP " + std::to_string(res.status) +
@@ -278,20 +284,15 @@ ObjectInfo HttpsStore::put(std::string_view key_view, std::uint64_t size, const 
   // MOVE (a rename on the server) makes them visible under the real key, so
   // a reader sees the old object or the new one, never a partial one.
   const std::string temp = key + std::string(kTempMarker) + random_hex(16);
+  // nginx (ngx_http_dav_module) ignores If-Match on MOVE and PUT, and a HEAD
+  // before the MOVE would leave a window in which another writer's object
+  // is overwritten unnoticed (nginx etags are "<mtime>-<size>", blind to a
+  // same-size rewrite within a second): refused rather than pretended.
+  if (!options.if_match.empty())
+    throw ConditionsUnsupported("mirror " + client_->redact(url_) + ": " + key +
+                                ": a WebDAV server cannot replace an object only if it is unchanged (If-Match)");
   try {
     upload(temp, key, size, source, options.content_type);
-    if (!options.if_match.empty()) {
-      // nginx (ngx_http_dav_module) ignores If-Match on MOVE and PUT, so the
-      // condition is checked here: compare the current etag, then MOVE.
-      // Another writer replacing the object between this HEAD and the MOVE
-      // is not detected (a window of one round trip). nginx etags are
-      // "<mtime>-<size>" in hex, so a same-size replacement within the same
-      // second is not detected either.
-      auto current = stat(key);
-      if (!current || current->etag != options.if_match)
-        throw Error(client_->redact(url_) + ": " + key + ": " +
-                    (current ? "changed since it was read" : "no longer exists") + " (precondition failed)");
-    }
     auto move = request("MOVE", object_url(temp));
     move.headers.emplace_back("Destination", object_url(key));
     // Overwrite: F is enforced by the server (412 when the key exists). nginx
@@ -302,7 +303,7 @@ ObjectInfo HttpsStore::put(std::string_view key_view, std::uint64_t size, const 
     move.headers.emplace_back("Overwrite", options.if_none_match ? "F" : "T");
     auto res = send(move, "publish", key);
     if (res.status == 412)
-      throw Error(client_->redact(url_) + ": " + key + ": already exists (precondition failed)");
+      throw PreconditionFailed(client_->redact(url_) + ": " + key + ": already exists (precondition failed)");
     if (res.status >= 300) fail(res, "publish", key);
   } catch (...) {
     remove_quietly(temp);

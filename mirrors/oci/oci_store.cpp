@@ -149,7 +149,7 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
   const bool want_blobs = family_may_match(prefix, "blobs/sha256/");
   if (!want_tags && !want_manifests && !want_blobs) return;  // e.g. "v3/": nothing a registry holds
   auto t = tags();
-  if (!t) return;
+  if (!t) throw MirrorNotFound(url_, "the registry has no repository '" + location_.repository + "'");
   if (want_tags) {
     auto doc = render_tags(location_.repository, *t);
     visit(ObjectInfo{"tags/list", doc.size(), {}, std::nullopt});
@@ -207,7 +207,8 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
       if (!starts_with(digest, "sha256:") || !is_sha256_hex(digest.substr(7))) continue;  // not ours to list
       auto blob_key = "blobs/sha256/" + digest.substr(7);
       if (!starts_with(blob_key, prefix) || !blobs_seen.insert(blob_key).second) continue;
-      visit(ObjectInfo{blob_key, d->value("size", std::uint64_t{0}), digest, std::nullopt});
+      // The registry addresses and checks blobs by their sha256.
+      visit(ObjectInfo{blob_key, d->value("size", std::uint64_t{0}), digest, std::nullopt, digest.substr(7)});
     }
   }
 }
@@ -232,7 +233,7 @@ std::optional<ObjectInfo> OciStore::stat(std::string_view key_view) {
       http::check(res, where(key));
       auto digest = res.header("docker-content-digest");
       if (digest.empty() && k.kind == Key::blob) digest = "sha256:" + k.ref;
-      return ObjectInfo{key, content_length(res), digest, std::nullopt};
+      return ObjectInfo{key, content_length(res), digest, std::nullopt, k.kind == Key::blob ? k.ref : std::string()};
     }
     case Key::other: return std::nullopt;
   }
@@ -296,6 +297,11 @@ ObjectInfo OciStore::put_manifest(const std::string& key, const std::string& ref
                                   const ByteSource& source, const PutOptions& options) {
   if (size > kMaxManifestSize)
     throw InputError(where(key), "manifest of " + std::to_string(size) + " bytes exceeds the registries' 4 MiB limit");
+  // The distribution API has no conditional manifest PUT; a HEAD before it
+  // would leave a window in which another writer's tag is overwritten.
+  if (!options.if_match.empty() || options.if_none_match)
+    throw ConditionsUnsupported(where(key) + ": an OCI registry cannot write a manifest only if it is unchanged "
+                                             "or absent (no conditional PUT in the distribution API)");
   auto body = read_exactly(source, size, where(key));
   auto doc = Json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) throw InputError(where(key), "manifest is not a JSON object");
@@ -309,13 +315,6 @@ ObjectInfo OciStore::put_manifest(const std::string& key, const std::string& ref
                        options.content_type == kDockerManifest || options.content_type == kDockerManifestList))
     type = options.content_type;
   if (type.empty()) type = doc.contains("manifests") ? kOciIndex : kOciManifest;
-  if (!options.if_match.empty() || options.if_none_match) {
-    auto current = stat(key);
-    if (options.if_none_match && current)
-      throw Error(where(key) + ": precondition failed (it exists already; written by another writer)");
-    if (!options.if_match.empty() && (!current || current->etag != options.if_match))
-      throw Error(where(key) + ": precondition failed (changed by another writer)");
-  }
   http::Request req{.method = "PUT", .url = location_.api("manifests/" + ref)};
   req.headers.emplace_back("Content-Type", type);
   req.body = std::move(body);

@@ -38,16 +38,18 @@ std::optional<std::chrono::system_clock::time_point> parse_time(const std::strin
 struct BodyDigest {
   std::string hex, base64;
 };
+std::string lower_hex(const unsigned char* md, unsigned len) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) out += {hex[md[i] >> 4], hex[md[i] & 15]};
+  return out;
+}
 BodyDigest md5_of(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
   BodyDigest d;
-  static const char* hex = "0123456789abcdef";
-  for (unsigned i = 0; i < len; ++i) {
-    d.hex += hex[md[i] >> 4];
-    d.hex += hex[md[i] & 15];
-  }
+  d.hex = lower_hex(md, len);
   d.base64.resize(4 * ((len + 2) / 3));
   EVP_EncodeBlock(reinterpret_cast<unsigned char*>(d.base64.data()), md, static_cast<int>(len));
   return d;
@@ -178,6 +180,8 @@ void S3Store::list(std::string_view prefix, const std::function<void(const Objec
     auto req = signed_request("GET", "", q, {}, hex_sha256(""));
     auto what = url_ + ": listing '" + std::string(prefix) + "'";
     auto res = client_->send(req);
+    if (res.status == 404)  // objects' 404s are stat's and get's: on a listing it is the bucket
+      throw MirrorNotFound(url_, "the bucket '" + bucket_ + "' does not exist");
     http::check(res, what);
     auto tree = parse_xml(res.body, what);
     auto& root = tree.get_child("ListBucketResult");
@@ -213,9 +217,28 @@ std::optional<ObjectInfo> S3Store::stat(std::string_view key) {
 
 void S3Store::get(std::string_view key, const ByteSink& sink) {
   auto req = signed_request("GET", object_key(key), {}, {}, hex_sha256(""));
-  auto res = client_->send(req, sink);
+  // The bytes are hashed on their way to the sink and checked against the
+  // ETag where it is their MD5 (single-PUT objects): a body damaged in
+  // transit throws here, after its last byte but before the caller has
+  // taken it as complete (a sync then publishes nothing).
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md5(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!md5 || EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr) != 1) throw Error("OpenSSL: cannot start an MD5");
+  auto res = client_->send(req, [&](const char* d, std::size_t n) {
+    EVP_DigestUpdate(md5.get(), d, n);
+    return sink(d, n);
+  });
   if (res.status == 404) throw Error(url_ + ": object '" + std::string(key) + "' does not exist");
   http::check(res, url_ + ": " + std::string(key));
+  const auto etag = strip_quotes(res.header("etag"));
+  if (!looks_like_md5(etag)) return;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(md5.get(), digest, &len);
+  const auto got = lower_hex(digest, len);
+  if (got != etag)
+    throw http::HttpError(url_ + ": " + std::string(key) + ": the body received has MD5 " + got +
+                              ", the object's ETag is " + etag + " (damaged in transit)",
+                          0, true);
 }
 
 ObjectInfo S3Store::put(std::string_view key_view, std::uint64_t size, const ByteSource& source,
@@ -233,7 +256,8 @@ ObjectInfo S3Store::put(std::string_view key_view, std::uint64_t size, const Byt
   auto req = signed_request("PUT", object_key(key), {}, headers, kUnsignedPayload);
   resend_from(req, body);
   auto res = client_->send(req);
-  if (res.status == 412) throw Error(url_ + ": " + key + ": precondition failed (changed by another writer)");
+  if (res.status == 412)
+    throw PreconditionFailed(url_ + ": " + key + ": precondition failed (changed or created by another writer)");
   http::check(res, url_ + ": PUT " + key);
   ObjectInfo info;
   info.key = key;
@@ -282,10 +306,16 @@ ObjectInfo S3Store::put_multipart(const std::string& key, std::uint64_t size, co
       sent += want;
     }
     complete += "</CompleteMultipartUpload>";
-    auto req = signed_request("POST", okey, {{"uploadId", upload_id}}, {{"Content-Type", "application/xml"}},
-                              hex_sha256(complete));
+    // The conditions apply where the object appears: at completion (S3
+    // checks If-Match / If-None-Match on CompleteMultipartUpload).
+    std::vector<std::pair<std::string, std::string>> complete_headers = {{"Content-Type", "application/xml"}};
+    if (!options.if_match.empty()) complete_headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
+    if (options.if_none_match) complete_headers.emplace_back("If-None-Match", "*");
+    auto req = signed_request("POST", okey, {{"uploadId", upload_id}}, complete_headers, hex_sha256(complete));
     req.body = complete;
     auto cres = client_->send(req);
+    if (cres.status == 412)
+      throw PreconditionFailed(what + ": precondition failed (changed or created by another writer)");
     http::check(cres, what + " (complete)");
     if (cres.body.find("<Error>") != std::string::npos) throw Error(what + ": " + cres.body.substr(0, 300));
     ObjectInfo info;

@@ -67,3 +67,40 @@ TEST(BuildcacheCli, BadInputExitCodes) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 9.5: a mirror root that does not exist is an input error (exit 2)
+// naming it, for every command that reads a mirror; an existing empty folder
+// is an empty cache (exit 0).
+TEST(BuildcacheCli, MissingMirrorRootIsAnErrorAndAnEmptyOneIsEmpty) {
+  TempDir home;
+  const auto missing = "file://" + (home / "nonexistent").string();
+  for (std::vector<std::string> args : {std::vector<std::string>{"list", missing},
+                                        {"stats", missing},
+                                        {"verify", missing},
+                                        {"update-index", missing},
+                                        {"sync", missing, (home / "dst").string()}}) {
+    std::vector<std::string> argv = {"buildcache"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_host(argv, home.path());
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find((home / "nonexistent").string()), std::string::npos) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("does not exist"), std::string::npos) << args[0] << ": " << r.err;
+    EXPECT_EQ(r.out.find("OK"), std::string::npos) << args[0] << ": " << r.out;
+  }
+  EXPECT_FALSE(fs::exists(home / "nonexistent"));
+  EXPECT_FALSE(fs::exists(home / "dst"));
+
+  fs::create_directories(home / "empty");
+  const auto empty = "file://" + (home / "empty").string();
+  auto list = run_host({"--json", "buildcache", "list", empty}, home.path());
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_TRUE(nlohmann::json::parse(list.out).at("specs").empty());
+  auto stats = run_host({"--json", "buildcache", "stats", empty}, home.path());
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_EQ(nlohmann::json::parse(stats.out).at("spec_count"), 0);
+  EXPECT_EQ(run_host({"buildcache", "verify", empty}, home.path()).exit_code, 0);
+}
+
+}  // namespace

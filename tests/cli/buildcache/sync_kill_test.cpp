@@ -36,14 +36,14 @@ TEST(BuildcacheSyncKill, ResumesAfterKill9) {
   fs::copy(fixture, src, fs::copy_options::recursive);
   for (auto& e : fs::recursive_directory_iterator(src))
     fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
-  // Enough extra (unreferenced) blobs that the copy takes a while.
+  // Enough extra (unreferenced) blobs that the copy takes a while, each named
+  // by its sha256 as a content-addressed blob must be (sync checks it).
   std::mt19937 rng(7);
   std::string data(1 << 20, '\0');
   for (int i = 0; i < 150; ++i) {
     for (auto& c : data) c = static_cast<char>(rng());
-    char name[65];
-    std::snprintf(name, sizeof name, "%064x", i);
-    spackext::testing::write_file(src / "blobs/sha256/ff" / name, data);
+    const auto sha = spackext::testing::run({"/usr/bin/sha256sum"}, {.input = data}).out.substr(0, 64);
+    spackext::testing::write_file(src / "blobs/sha256" / sha.substr(0, 2) / sha, data);
   }
   const auto host = spackext::testing::host_binary();
   pid_t pid = ::fork();

@@ -47,11 +47,11 @@ const char* kUsage =
     "  list NAME|URL [QUERY...] [--scan]           query: name@ver %compiler@ver arch=... /hash\n"
     "  stats NAME|URL\n"
     "  verify NAME|URL [--keyring DIR] [--jobs N] [--no-signatures]\n"
-    "  update-index NAME|URL\n"
-    "  sync SRC DST [--only QUERY] [--jobs N] [--dry-run]\n"
+    "  update-index NAME|URL [--skip-broken]\n"
+    "  sync SRC DST [--only QUERY] [--jobs N] [--dry-run] [--skip-broken]\n"
     "  sign NAME|URL --key FPR [--keyring DIR]    clearsign v3 manifests, publish the key\n"
     "  health [NAME|URL ...] [--no-write]          (all configured mirrors by default)\n"
-    "  prune NAME|URL [--keep-lock spack.lock ...] [--older-than DAYS] [--orphans] [--dry-run]\n"
+    "  prune NAME|URL [--keep-lock spack.lock ...] [--older-than DAYS] [--orphans [--orphan-grace HOURS]] [--dry-run]\n"
     "  keys list [--secret] | import FILE... | import --from-mirror NAME | export FPR [-o FILE]\n"
     "       | trust FILE...                       [--keyring DIR]\n";
 
@@ -385,9 +385,17 @@ class Runner {
 
   int update_index(const std::vector<std::string>& args) {
     po::options_description o;
+    o.add_options()("skip-broken", po::bool_switch());
     auto p = parse(args, o, "update-index");
     auto m = open(one(p, "update-index", "NAME or URL"), /*push=*/true);
-    auto published = update_indexes(*m.store);
+    IndexUpdateOptions io;
+    io.skip_broken = p.vm["skip-broken"].as<bool>();
+    auto broken = nlohmann::json::array();
+    io.on_broken = [&](const Problem& pr) {
+      host_.logger()->warn("skipped {}: {}", pr.object, pr.message);
+      broken.push_back({{"object", pr.object}, {"message", pr.message}});
+    };
+    auto published = update_indexes(*m.store, io);
     auto topic = host_.bus().topic("mirror.object.pushed");
     auto arr = nlohmann::json::array();
     for (const auto& pi : published) {
@@ -399,14 +407,18 @@ class Runner {
         inv_.out << "index " << to_string(pi.layout) << ": " << pi.specs << " spec(s), "
                  << (pi.changed ? "published " : "unchanged ") << pi.key << "\n";
     }
-    if (json()) inv_.out << nlohmann::json{{"mirror", redact_url(m.url)}, {"indexes", arr}}.dump(2) << "\n";
+    if (json())
+      inv_.out << nlohmann::json{{"mirror", redact_url(m.url)}, {"indexes", arr}, {"skipped_broken", broken}}.dump(2)
+               << "\n";
+    else if (!broken.empty())
+      inv_.out << broken.size() << " broken object(s) left out of the index\n";
     return kExitOk;
   }
 
   int sync(const std::vector<std::string>& args) {
     po::options_description o;
     o.add_options()("only", po::value<std::string>())("jobs,j", po::value<unsigned>()->default_value(8))(
-        "dry-run,n", po::bool_switch());
+        "dry-run,n", po::bool_switch())("skip-broken", po::bool_switch());
     auto p = parse(args, o, "sync");
     if (p.positional.size() != 2) throw UsageError("buildcache sync: needs SRC and DST\n" + std::string(kUsage));
     auto src = open(p.positional[0]);
@@ -415,13 +427,20 @@ class Runner {
     if (p.vm.count("only")) so.only = SpecQuery::parse(p.vm["only"].as<std::string>());
     so.jobs = std::max(1u, p.vm["jobs"].as<unsigned>());
     so.dry_run = p.vm["dry-run"].as<bool>();
+    so.skip_broken = p.vm["skip-broken"].as<bool>();
     so.bus = &host_.bus();
     auto r = sync_mirrors(*src.store, *dst.store, so);
+    auto broken = nlohmann::json::array();
+    for (const auto& pr : r.broken) {
+      host_.logger()->warn("skipped {}: {}", pr.object, pr.message);
+      broken.push_back({{"object", pr.object}, {"message", pr.message}});
+    }
     if (json()) {
       inv_.out << nlohmann::json{{"source", redact_url(src.url)}, {"destination", redact_url(dst.url)},
                                  {"specs", r.specs}, {"copied", r.copied}, {"skipped", r.skipped},
                                  {"bytes_copied", r.bytes_copied}, {"read_back", r.read_back}, {"planned", r.planned},
-                                 {"indexes", r.indexes}, {"dry_run", so.dry_run}}
+                                 {"indexes", r.indexes}, {"index_changed", r.index_changed},
+                                 {"skipped_broken", broken}, {"dry_run", so.dry_run}}
                       .dump(2)
                << "\n";
     } else if (so.dry_run) {
@@ -430,7 +449,8 @@ class Runner {
     } else {
       inv_.out << "synced " << r.specs << " spec(s): " << r.copied << " object(s) copied ("
                << human_bytes(r.bytes_copied) << "), " << r.skipped << " already present";
-      if (!r.indexes.empty()) inv_.out << ", index published";
+      if (r.index_changed) inv_.out << ", index published";
+      if (!broken.empty()) inv_.out << ", " << broken.size() << " broken object(s) skipped";
       inv_.out << "\n";
     }
     return kExitOk;
@@ -439,7 +459,8 @@ class Runner {
   int prune(const std::vector<std::string>& args) {
     po::options_description o;
     o.add_options()("keep-lock", po::value<std::vector<std::string>>()->composing())(
-        "older-than", po::value<double>())("orphans", po::bool_switch())("dry-run,n", po::bool_switch());
+        "older-than", po::value<double>())("orphans", po::bool_switch())("dry-run,n", po::bool_switch())(
+        "orphan-grace", po::value<double>());
     auto p = parse(args, o, "prune");
     auto target = one(p, "prune", "NAME or URL");
     PruneOptions po_;
@@ -449,6 +470,11 @@ class Runner {
       po_.older_than = std::chrono::hours(static_cast<long>(days * 24));
     }
     po_.orphans = p.vm["orphans"].as<bool>();
+    if (p.vm.count("orphan-grace")) {
+      auto hours = p.vm["orphan-grace"].as<double>();
+      if (hours < 0) throw UsageError("buildcache prune: --orphan-grace must not be negative");
+      po_.orphan_grace = std::chrono::seconds(static_cast<long>(hours * 3600));
+    }
     po_.dry_run = p.vm["dry-run"].as<bool>();
     if (!po_.older_than && !po_.orphans)
       throw UsageError("buildcache prune: say what to prune (--older-than DAYS and/or --orphans)");

@@ -8,6 +8,7 @@
 #include "buildcache/digest.hpp"
 #include "buildcache/oci_tags.hpp"
 #include "buildcache/spack_json.hpp"
+#include "buildcache/verify.hpp"
 
 namespace spackext::buildcache {
 
@@ -20,20 +21,18 @@ constexpr const char* kOciIndexManifest = "manifests/index.spack";
 constexpr const char* kEmptyConfig = "{}";
 
 
-// Content-addressed blobs are immutable: write only if absent.
+// Content-addressed blobs are immutable: written only if absent or not
+// holding their digest (a same-size corrupt object is replaced).
 void put_blob(MirrorStore& store, const std::string& key, const std::string& data, const std::string& type) {
-  if (auto st = store.stat(key); st && st->size == data.size()) return;
+  if (auto st = store.stat(key); st && st->size == data.size() && holds_digest(store, *st, sha256_hex(data))) return;
   PutOptions o;
   o.content_type = type;
   put_bytes(store, key, data, o);
 }
 
-class PreconditionFailed : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Publishes `key` only if its version is still `etag` (or it is still absent).
+// Publishes `key` only if its version is still `before` (or it is still
+// absent); PreconditionFailed if another writer got there first. A store
+// that cannot honour the condition gets the object unconditionally.
 void put_guarded(MirrorStore& store, const std::string& key, const std::string& data,
                  const std::optional<ObjectInfo>& before, const std::string& type) {
   PutOptions o;
@@ -42,12 +41,22 @@ void put_guarded(MirrorStore& store, const std::string& key, const std::string& 
     o.if_match = before->etag;
   else
     o.if_none_match = true;
+  if (before && before->etag.empty()) o.if_match.clear(), o.if_none_match = false;  // nothing to compare
   try {
     put_bytes(store, key, data, o);
-  } catch (const Error& e) {
-    if (std::string(e.what()).find("precondition") != std::string::npos) throw PreconditionFailed(e.what());
-    throw;
+  } catch (const ConditionsUnsupported&) {
+    PutOptions plain;
+    plain.content_type = type;
+    put_bytes(store, key, data, plain);
   }
+}
+
+// Why an entry cannot be indexed although its metadata was read: a blob it
+// names is not stored (an index listing it would send clients to a 404).
+std::optional<std::string> incomplete(const Catalog& cat, const CacheEntry& e) {
+  for (const BlobRef* b : {&e.tarball, e.spec_blob ? &*e.spec_blob : nullptr})
+    if (b && !cat.objects.count(b->key)) return "its " + b->role + " " + b->key + " is missing";
+  return std::nullopt;
 }
 
 std::string db_version_for(const Catalog& cat, Layout layout) {
@@ -83,13 +92,35 @@ std::optional<LoadedIndex> load_index(MirrorStore& store) {
   return std::nullopt;
 }
 
-std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions& options, int max_attempts) {
+std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdateOptions& options) {
   if (!store.pushable()) throw Error(store.url() + " is not pushable: cannot update its index");
   for (int attempt = 1;; ++attempt) {
     // The version of each "last-written" object before we rebuild.
     std::map<std::string, std::optional<ObjectInfo>> before;
-    for (const char* k : {kV3IndexManifest, kV2IndexHash, kOciIndexManifest}) before[k] = store.stat(k);
-    auto cat = scan_mirror(store, options);
+    for (const char* k : {kV3IndexManifest, kV2Index, kV2IndexHash, kOciIndexManifest}) before[k] = store.stat(k);
+    auto cat = scan_mirror(store, options.scan);
+    // Nothing is left out silently: unreadable or incomplete entries stop
+    // the update, or (skip_broken) are reported one by one.
+    // (Problems with objects that do not exist, such as a tag without its
+    // manifest or a missing layout.json, drop no spec from the index.)
+    std::vector<Problem> broken;
+    for (const auto& pr : cat.problems)
+      if (cat.objects.count(pr.object)) broken.push_back(pr);
+    std::set<const CacheEntry*> skipped;
+    for (const auto& e : cat.entries)
+      if (!options.exclude.count(e.metadata_key))
+        if (auto why = incomplete(cat, e)) {
+          broken.push_back({e.metadata_key, *why});
+          skipped.insert(&e);
+        }
+    if (!broken.empty() && !options.skip_broken) {
+      std::string names;
+      for (const auto& b : broken) names += "\n  " + b.object + ": " + b.message;
+      throw Error(store.url() + ": cannot index " + std::to_string(broken.size()) +
+                  " object(s); fix or remove them, or pass --skip-broken to index the rest:" + names);
+    }
+    if (options.on_broken && attempt == 1)
+      for (const auto& b : broken) options.on_broken(b);
     std::vector<PublishedIndex> out;
     try {
       for (auto layout : cat.layouts) {
@@ -97,7 +128,7 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions
         IndexBuilder builder(db_version);
         std::size_t specs = 0;
         for (const auto& e : cat.entries)
-          if (e.layout == layout) {
+          if (e.layout == layout && !skipped.count(&e) && !options.exclude.count(e.metadata_key)) {
             builder.add_spec_file(e.spec_file, cat.mirror + ": " + e.metadata_key);
             ++specs;
           }
@@ -126,9 +157,16 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions
           }
         } else if (layout == Layout::v2) {
           p.key = kV2Index;
-          p.changed = current_sha != sha || !before[kV2IndexHash];
+          // The pair must agree (Spack refuses an index.json whose hash is
+          // not the one in index.json.hash): a writer killed between the two
+          // leaves them apart, and the next update repairs that.
+          std::string stored_hash;
+          if (before[kV2IndexHash]) stored_hash = read_object(store, kV2IndexHash).substr(0, 64);
+          p.changed = current_sha != sha || stored_hash != sha;
           if (p.changed) {
-            put_bytes(store, kV2Index, text);
+            // Both guarded: of two concurrent writers, the one whose hash
+            // write fails is the one that rescans and writes the pair again.
+            put_guarded(store, kV2Index, text, before[kV2Index], "application/json");
             put_guarded(store, kV2IndexHash, sha, before[kV2IndexHash], "text/plain");
           }
         } else {
@@ -155,7 +193,7 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions
       }
       return out;
     } catch (const PreconditionFailed& e) {
-      if (attempt >= max_attempts)
+      if (attempt >= options.max_attempts)
         throw Error(store.url() + ": index changed by another writer " + std::to_string(attempt) +
                     " times while rebuilding; giving up (" + e.what() + ")");
     }

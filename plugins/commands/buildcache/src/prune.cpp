@@ -97,33 +97,55 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
     for (const auto& k : {e->tarball.key, e->spec_blob ? e->spec_blob->key : std::string()})
       if (!k.empty() && !still_referenced.count(k) && cat.objects.count(k)) content.push_back(k);
   }
-  // 4: orphans.
+  // 4: orphans, by their age at the scan (looked at again before the delete).
+  const auto orphan_cutoff = options.start - options.orphan_grace - options.clock_skew;
+  std::set<std::string> orphans;
   if (options.orphans) {
     auto referenced = cat.referenced_keys();
     for (const auto& [key, info] : cat.objects) {
       bool blob = key.rfind("blobs/", 0) == 0 ||
                   (key.rfind("build_cache/", 0) == 0 && key.size() > 6 && key.compare(key.size() - 6, 6, ".spack") == 0);
-      if (blob && !referenced.count(key)) content.push_back(key);
+      if (!blob || referenced.count(key)) continue;
+      if (!info.modified || *info.modified > orphan_cutoff) {
+        report.skipped_new.push_back(key);  // maybe a push in progress: not yet an orphan
+        continue;
+      }
+      orphans.insert(key);
+      content.push_back(key);
     }
   }
   std::sort(content.begin(), content.end());
   content.erase(std::unique(content.begin(), content.end()), content.end());
+  if (options.dry_run) {
+    for (const auto& k : metadata) report.keys.push_back(k);
+    for (const auto& k : content) report.keys.push_back(k);
+    return report;
+  }
+  // Readers first learn that the doomed specs are gone, then they go.
+  std::set<std::string> doomed_metadata(metadata.begin(), metadata.end());
+  if (!doomed_metadata.empty()) {
+    IndexUpdateOptions io;
+    io.exclude = doomed_metadata;
+    update_indexes(store, io);
+  }
+  const auto changed_cutoff = options.start - options.clock_skew;
   auto remove = [&](const std::string& key) {
+    // The second look: still there, and still as old as when it was judged.
     auto now = store.stat(key);
     if (!now) return;
-    if (now->modified && *now->modified > options.start) {  // written after we started: not ours to judge
+    const auto cutoff = orphans.count(key) ? std::min(orphan_cutoff, changed_cutoff) : changed_cutoff;
+    if (!now->modified || *now->modified > cutoff) {  // written since: not ours to judge
       report.skipped_new.push_back(key);
       return;
     }
-    if (!options.dry_run) {
-      store.remove(key);
-      if (options.bus) options.bus->publish("mirror.object.deleted", {{"mirror", store.url()}, {"key", key}}, "buildcache");
-    }
+    store.remove(key);
+    if (options.bus) options.bus->publish("mirror.object.deleted", {{"mirror", store.url()}, {"key", key}}, "buildcache");
     report.keys.push_back(key);
   };
   for (const auto& k : metadata) remove(k);
   for (const auto& k : content) remove(k);
-  if (!options.dry_run && !report.keys.empty()) update_indexes(store);
+  // What was left (changed since the start) is indexed again.
+  if (!report.keys.empty() || !doomed_metadata.empty()) update_indexes(store);
   return report;
 }
 

@@ -14,6 +14,7 @@
 #include "buildcache/digest.hpp"
 #include "buildcache/index_store.hpp"
 #include "buildcache/oci_tags.hpp"
+#include "buildcache/parallel.hpp"
 #include "buildcache/task_graph.hpp"
 #include "buildcache/verify.hpp"
 
@@ -85,8 +86,15 @@ bool is_index_object(const std::string& key) {
          starts_with(key, "v3/manifests/index/") || key == "manifests/index.spack";
 }
 
-// Content addressed: the same key always means the same bytes.
+// Content addressed: the key names the sha256 of the bytes (v3 and OCI blobs).
 bool is_content_addressed(const std::string& key) { return starts_with(key, "blobs/sha256/"); }
+
+// The digest a content-addressed key names, or "".
+std::string key_digest(const std::string& key) {
+  if (!is_content_addressed(key)) return {};
+  auto name = key.substr(key.rfind('/') + 1);
+  return is_sha256_hex(name) ? name : std::string();
+}
 
 int phase_of(const std::string& key) {
   if (is_content_addressed(key) || (starts_with(key, "build_cache/") && key.size() > 6 &&
@@ -100,10 +108,11 @@ constexpr std::string_view kOciManifests = "manifests/";
 }  // namespace
 
 std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object, const std::string& type,
-                        bool* read_back) {
+                        bool* read_back, const std::string& expected_sha256) {
   Pipe pipe;
   Sha256 sent;
   std::uint64_t got = 0;
+  std::string sent_hex;
   std::thread producer([&] {
     try {
       src.get(object.key, [&](const char* d, std::size_t n) {
@@ -114,6 +123,12 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
       if (got != object.size)
         throw Error(src.url() + ": " + object.key + ": read " + std::to_string(got) + " bytes, listed as " +
                     std::to_string(object.size));
+      // Checked before the end of the stream is signalled, so a store's put
+      // fails (and publishes nothing) when the bytes are not the named ones.
+      sent_hex = sent.hex();
+      if (!expected_sha256.empty() && sent_hex != expected_sha256)
+        throw Error(src.url() + ": " + object.key + ": content hashes to sha256 " + sent_hex + ", not " +
+                    expected_sha256 + " (changed or corrupt at the source; not copied)");
       pipe.finish();
     } catch (...) {
       pipe.finish(std::current_exception());
@@ -130,7 +145,7 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
     throw;
   }
   producer.join();
-  const auto expected = sent.hex();
+  const auto expected = sent_hex;
   if (verifies_puts(dst)) {  // the store proved the bytes on upload
     if (stored.size != object.size)
       throw Error(dst.url() + ": " + object.key + ": stored " + std::to_string(stored.size) + " bytes of " +
@@ -155,9 +170,17 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     throw InputError(dst_url, "an OCI registry holds only Spack's OCI layout, and " + src.url() +
                                   " is in layout v2/v3; push those specs with `spack buildcache push` to the "
                                   "registry, or sync to a file, S3, GCS or WebDAV mirror instead");
-  if (!cat.problems.empty())
-    throw Error(src.url() + ": " + cat.problems.front().object + ": " + cat.problems.front().message +
-                " (fix or verify the source before syncing)");
+  // Unreadable metadata is never copied silently: it stops the sync, or
+  // (skip_broken) is reported and left behind.
+  std::set<std::string> broken;
+  for (const auto& pr : cat.problems) broken.insert(pr.object);
+  if (!cat.problems.empty() && !options.skip_broken) {
+    std::string names;
+    for (const auto& pr : cat.problems) names += "\n  " + pr.object + ": " + pr.message;
+    throw Error(src.url() + ": " + std::to_string(cat.problems.size()) +
+                " unreadable object(s); fix them, or pass --skip-broken to sync the rest:" + names);
+  }
+  report.broken = cat.problems;
   // What to copy: the selected entries with their content, keys, and any
   // other non-index object when no query narrows the sync.
   std::set<std::string> wanted;
@@ -173,8 +196,9 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     }
   }
   for (const auto& [key, info] : cat.objects)
-    if (options.only.empty() || starts_with(key, "v3/manifests/key/") || starts_with(key, "build_cache/_pgp/") ||
-        key == "v3/layout.json")
+    if ((options.only.empty() || starts_with(key, "v3/manifests/key/") || starts_with(key, "build_cache/_pgp/") ||
+         key == "v3/layout.json") &&
+        !broken.count(key))
       wanted.insert(key);
   for (const auto& b : cat.other_blobs)
     if (b.role == "key") wanted.insert(b.key);
@@ -188,20 +212,42 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     if (cat.layouts.count(Layout::oci) && starts_with(k, kOciManifests)) oci_tags.insert(k.substr(kOciManifests.size()));
   }
 
+  // What each object must hash to, where the source says: the key of a
+  // content-addressed blob, the spec file's checksum of a v2 tarball.
+  std::map<std::string, std::string> digest_of;
+  for (const auto& k : keys)
+    if (auto d = key_digest(k); !d.empty()) digest_of.emplace(k, d);
+  for (const auto& e : cat.entries)
+    for (const BlobRef* b : {&e.tarball, e.spec_blob ? &*e.spec_blob : nullptr})
+      if (b && is_sha256_hex(b->sha256)) digest_of.emplace(b->key, b->sha256);
+  for (const auto& b : cat.other_blobs)
+    if (is_sha256_hex(b.sha256)) digest_of.emplace(b.key, b.sha256);
+
   // Skip what DST already has: one listing, then per-object decisions.
+  // "Already there" means the same content, never merely the same size.
   std::map<std::string, ObjectInfo> existing;
-  dst.list("", [&](const ObjectInfo& o) { existing.emplace(o.key, o); });
-  std::vector<const ObjectInfo*> todo[2];
-  std::uint64_t total = 0;
-  for (const auto& k : keys) {
+  try {
+    dst.list("", [&](const ObjectInfo& o) { existing.emplace(o.key, o); });
+  } catch (const MirrorNotFound&) {
+    // A new mirror: its store creates it with the first object.
+  }
+  std::vector<char> same(keys.size(), 0);
+  parallel_for(keys.size(), options.jobs, [&](std::size_t i) {
+    const auto& k = keys[i];
     const auto& info = cat.objects.at(k);
     auto it = existing.find(k);
-    bool same = false;
-    if (it != existing.end() && it->second.size == info.size) {
-      // Content-addressed keys are their checksum; others are compared by hash.
-      same = is_content_addressed(k) || hash_object(src, k).first == hash_object(dst, k).first;
-    }
-    if (same) {
+    if (it == existing.end() || it->second.size != info.size) return;
+    if (auto d = digest_of.find(k); d != digest_of.end())
+      same[i] = holds_digest(dst, it->second, d->second);
+    else
+      same[i] = hash_object(src, k).first == hash_object(dst, k).first;
+  });
+  std::vector<const ObjectInfo*> todo[2];
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto& k = keys[i];
+    const auto& info = cat.objects.at(k);
+    if (same[i]) {
       ++report.skipped;
       if (options.bus)
         options.bus->publish("mirror.object.skipped", {{"mirror", dst.url()}, {"key", k}}, "buildcache");
@@ -251,7 +297,8 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     if (!tasks[i]) return;  // the gate
     const auto& info = *tasks[i];
     bool read_back = false;
-    auto sha = copy_object(src, dst, info, {}, &read_back);
+    auto d = digest_of.find(info.key);
+    auto sha = copy_object(src, dst, info, {}, &read_back, d == digest_of.end() ? std::string() : d->second);
     std::lock_guard lock(mutex);
     ++report.copied;
     report.read_back += read_back;
@@ -265,15 +312,24 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     }
   });
   if (!oci_tags.empty()) ensure_oci_tags(dst, oci_tags, read_oci_tags(src).name);
-  if (options.update_index && (report.copied > 0 || !load_index(dst))) {
+  // Always, even when nothing was copied: a sync killed after its copies
+  // but before its index left specs no index lists, and only a rebuild from
+  // what DST holds finds them (an index already current is not rewritten).
+  if (options.update_index && (!keys.empty() || !existing.empty())) {
     // Every synced spec's metadata is now at DST exactly as at SRC (copied and
     // checked, or compared equal): the index rebuild need not read it back.
     auto known = std::make_shared<std::map<std::string, CacheEntry>>();
     for (const auto& e : cat.entries)
       if (e.layout != Layout::oci && std::binary_search(keys.begin(), keys.end(), e.metadata_key))
         known->emplace(e.metadata_key, e);
-    ScanOptions scan{options.jobs, known};
-    for (const auto& p : update_indexes(dst, scan)) report.indexes.push_back(p.key);
+    IndexUpdateOptions io;
+    io.scan = ScanOptions{options.jobs, known};
+    io.skip_broken = options.skip_broken;
+    io.on_broken = [&](const Problem& p) { report.broken.push_back({dst.url() + ": " + p.object, p.message}); };
+    for (const auto& p : update_indexes(dst, io)) {
+      report.indexes.push_back(p.key);
+      report.index_changed += p.changed;
+    }
   }
   if (progress) progress->finish(true);
   return report;

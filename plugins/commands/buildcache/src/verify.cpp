@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include <spackext/errors.hpp>
 #include <spackext/progress.hpp>
 
 #include "buildcache/digest.hpp"
@@ -21,6 +22,16 @@ std::pair<std::string, std::uint64_t> hash_object(MirrorStore& store, std::strin
     return true;
   });
   return {h.hex(), n};
+}
+
+bool holds_digest(MirrorStore& store, const ObjectInfo& object, const std::string& sha256) {
+  if (!object.sha256.empty()) return object.sha256 == sha256;
+  try {
+    return hash_object(store, object.key).first == sha256;
+  } catch (const Error&) {  // gone since it was listed
+    if (store.stat(object.key)) throw;
+    return false;
+  }
 }
 
 std::vector<Problem> check_index(const Catalog& catalog, const IndexState& index) {

@@ -26,6 +26,36 @@ struct ObjectInfo {
   std::uint64_t size = 0;
   std::string etag;  // opaque version tag, empty if the store has none
   std::optional<std::chrono::system_clock::time_point> modified;
+  // The sha256 of the content (lowercase hex) when the store itself keeps
+  // and checks one (an OCI registry's blob digest); empty otherwise. An S3
+  // ETag or GCS md5Hash is not one: callers re-hash where this is empty.
+  std::string sha256;
+};
+
+// A conditional put (PutOptions::if_match / if_none_match) whose condition
+// did not hold: another writer replaced or created the object first. Callers
+// catch this type (never match "precondition" in a message) to re-read and
+// retry.
+class PreconditionFailed : public Error {
+ public:
+  explicit PreconditionFailed(const std::string& what) : Error(what, kExitFailure) {}
+};
+
+// A store that cannot make a put conditional atomically (the check and the
+// write are separate requests, so another writer could slip in between)
+// refuses the condition with this instead of pretending to honour it.
+class ConditionsUnsupported : public Error {
+ public:
+  explicit ConditionsUnsupported(const std::string& what) : Error(what, kExitFailure) {}
+};
+
+// The mirror itself does not exist: a file:// root that is not a folder, an
+// S3/GCS bucket or registry repository that is not there. list() throws it
+// (exit 2, naming the mirror) so a wrong path is never taken for an empty
+// cache; a writer that creates the mirror (sync to a new folder) catches it.
+class MirrorNotFound : public InputError {
+ public:
+  MirrorNotFound(const std::string& mirror, const std::string& what) : InputError(mirror, what) {}
 };
 
 // Receives an object's bytes in order; return false to abort the transfer.
@@ -33,6 +63,8 @@ using ByteSink = std::function<bool(const char* data, std::size_t size)>;
 // Fills `buffer` with up to `capacity` bytes; returns 0 at the end.
 using ByteSource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
 
+// Conditions are honoured atomically by the store or refused with
+// ConditionsUnsupported; a condition that fails throws PreconditionFailed.
 struct PutOptions {
   std::string content_type;
   std::string if_match;  // only replace the object if its etag still is this
@@ -47,6 +79,7 @@ class MirrorStore {
   virtual std::string url() const = 0;
   virtual bool pushable() const = 0;
   // Calls `visit` for every object whose key starts with `prefix`.
+  // MirrorNotFound if the mirror itself (root, bucket, repository) does not exist.
   virtual void list(std::string_view prefix, const std::function<void(const ObjectInfo&)>& visit) = 0;
   virtual std::optional<ObjectInfo> stat(std::string_view key) = 0;
   virtual void get(std::string_view key, const ByteSink& sink) = 0;

@@ -3,13 +3,14 @@
 
 #include <random>
 
+#include <spackext_testing/fault_proxy.hpp>
+
 #include "buildcache/catalog.hpp"
 #include "buildcache/digest.hpp"
 #include "buildcache/index_store.hpp"
 #include "buildcache/sync.hpp"
 #include "buildcache/verify.hpp"
 #include "file_store.hpp"
-#include "corrupting_proxy.hpp"
 #include "s3_store.hpp"
 #include "s3rver.hpp"
 
@@ -110,7 +111,7 @@ TEST_F(S3Integration, SyncFixtureToS3VerifyAndResync) {
 // reports (its ETag), for single PUTs and for multipart parts; a sync through
 // such a path fails instead of counting a corrupt copy.
 TEST_F(S3Integration, ABodyCorruptedOnTheWayIsCaughtByTheEtag) {
-  spackext::test::CorruptingProxy proxy(server_->endpoint());
+  spackext::testing::FaultProxy proxy(server_->endpoint(), {.flip_every_put = true});
   S3StoreOptions so;
   so.multipart_threshold = 5 << 20;
   so.part_size = 5 << 20;

@@ -2,6 +2,8 @@
 // faults: 5xx, 429 with Retry-After, resets mid-body, slow responses.
 #include <gtest/gtest.h>
 
+// HTTPS for the TLS test: a server with a certificate no one trusts.
+#define CPPHTTPLIB_OPENSSL_SUPPORT
 #include <httplib.h>
 
 #include <atomic>
@@ -215,17 +217,40 @@ TEST(HttpClient, SecretsAndCredentialsAreRedacted) {
   EXPECT_NE(text.find("x=1"), std::string::npos) << text;
 }
 
+// A real TLS server with a self-signed certificate made here: the default
+// client refuses it, and the same request with verification off succeeds, so
+// the refusal is the certificate check (not a failed handshake with a
+// plain-HTTP server, which would fail even without verification).
 TEST(HttpClient, TlsIsVerifiedByDefault) {
-  // A plain-HTTP server spoken to over https fails the handshake: no silent downgrade.
-  FaultyServer s;
-  s.server.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
+  spackext::testing::TempDir tmp;
+  const auto cert = tmp / "cert.pem", key = tmp / "key.pem";
+  auto made = spackext::testing::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                      key.string(), "-out", cert.string(), "-days", "1", "-subj", "/CN=127.0.0.1",
+                                      "-addext", "subjectAltName=IP:127.0.0.1"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  httplib::SSLServer server(cert.c_str(), key.c_str());
+  ASSERT_TRUE(server.is_valid());
+  server.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
+  const int port = spackext::testing::free_port();
+  std::thread thread([&] { server.listen("127.0.0.1", port); });
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
   auto o = fast_options();
   o.max_attempts = 1;
-  Client c(o);
-  auto url = s.url("/");
-  url.replace(0, 4, "https");
-  EXPECT_THROW(c.send({.method = "GET", .url = url}), HttpError);
-  EXPECT_TRUE(c.options().verify_tls);
+  Client verifying(o);
+  EXPECT_TRUE(verifying.options().verify_tls);
+  EXPECT_THROW(verifying.send({.method = "GET", .url = url}), HttpError);
+  o.verify_tls = false;
+  Client trusting(o);
+  std::string got;
+  auto r = trusting.send_ok({.method = "GET", .url = url}, [&](const char* d, std::size_t n) {
+    got.append(d, n);
+    return true;
+  });
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(got, "x");
+  server.stop();
+  thread.join();
 }
 
 TEST(HttpClient, BackoffGrowsAndIsCapped) {

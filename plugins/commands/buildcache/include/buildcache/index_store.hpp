@@ -7,7 +7,9 @@
 // writers cannot silently overwrite each other: the loser rebuilds and retries.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <spackext/services/mirror.hpp>
@@ -34,9 +36,23 @@ struct PublishedIndex {
   bool changed = false;  // false when the stored index was already this one
 };
 
-// Rebuilds the index of every layout in the catalog from its entries and
-// publishes it. Retries (rescanning) when another writer got in between.
-std::vector<PublishedIndex> update_indexes(MirrorStore& store, const ScanOptions& options = {},
-                                           int max_attempts = 5);
+struct IndexUpdateOptions {
+  ScanOptions scan;
+  int max_attempts = 5;
+  // Entries whose metadata cannot be read, or whose tarball or spec blob is
+  // missing, are an error naming the object (nothing is published); with
+  // skip_broken they are left out of the index and passed to on_broken.
+  bool skip_broken = false;
+  std::function<void(const Problem&)> on_broken;
+  // Metadata keys to index as if already deleted (prune publishes the index
+  // without what it is about to delete, before deleting it).
+  std::set<std::string> exclude;
+};
+
+// Rebuilds the index of every layout in the catalog from its complete
+// entries and publishes it. Retries (rescanning) when another writer got in
+// between (PreconditionFailed); a store that refuses conditions gets an
+// unconditional publish, as Spack does.
+std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdateOptions& options = {});
 
 }  // namespace spackext::buildcache

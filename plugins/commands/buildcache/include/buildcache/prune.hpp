@@ -4,10 +4,14 @@
 //      (concrete_specs, include_concrete too) — the keep-list always wins
 //   3. cascade: an entry whose link/run dependency is being deleted goes too
 //      (unless kept); repeated until nothing changes (fixpoint)
-//   4. --orphans: blobs no metadata references
-// Nothing modified after the prune started is deleted (re-checked just
-// before each delete); metadata goes before the blobs it points at; the
-// index is rebuilt afterwards.
+//   4. --orphans: blobs no metadata references and older than the grace
+//      period (a push in progress uploads its blobs before its manifest)
+// The index without the doomed entries is published first, so a reader never
+// sees an index naming deleted objects; then metadata goes before the blobs
+// it points at; then the index is rebuilt from what is left. Each object gets
+// a second look just before its delete: nothing modified after the prune
+// started (or, for an orphan, within the grace period) is deleted, allowing
+// for clock skew and whole-second remote timestamps.
 #pragma once
 
 #include <chrono>
@@ -30,6 +34,11 @@ struct PruneOptions {
   bool dry_run = false;
   std::set<std::string> keep;  // DAG hashes
   std::chrono::system_clock::time_point start = std::chrono::system_clock::now();
+  // An orphan younger than this may be a blob whose manifest is still to come.
+  std::chrono::seconds orphan_grace = std::chrono::hours(1);
+  // Remote clocks differ from ours and S3 reports whole seconds: an object
+  // counts as older than a moment only if it is older by this much more.
+  std::chrono::seconds clock_skew = std::chrono::minutes(5);
   Bus* bus = nullptr;
 };
 

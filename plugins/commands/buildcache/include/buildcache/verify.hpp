@@ -38,6 +38,11 @@ VerifyReport verify_mirror(MirrorStore& store, const Catalog& catalog, const Ver
 // Streams one object through SHA-256; returns {hex, size}.
 std::pair<std::string, std::uint64_t> hash_object(MirrorStore& store, std::string_view key);
 
+// True if `object` (as listed or stat'ed) holds content hashing to `sha256`:
+// the store's own sha256 where it keeps one, otherwise the object is read and
+// hashed. Never trusts a size, an ETag or an MD5.
+bool holds_digest(MirrorStore& store, const ObjectInfo& object, const std::string& sha256);
+
 // Differences between an index and the entries of its layout, as problems.
 std::vector<Problem> check_index(const Catalog& catalog, const IndexState& index);
 

@@ -79,6 +79,68 @@ TEST(UpdateIndex, RemovedSpecDisappearsFromTheIndex) {
   EXPECT_EQ(in_buildcache(idx), expected);
 }
 
+// Issue 9.4: a manifest that cannot be parsed is an error naming it, never
+// silently left out; with skip_broken it is reported and the rest indexed.
+TEST(UpdateIndex, UnparsableManifestIsAnErrorOrReportedWhenSkipped) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  const std::string broken = "v3/manifests/spec/peerhello/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spec.manifest.json";
+  spackext::testing::write_file(dir / broken, "not json at all");
+  const auto index_before = read_file(dir / "v3/manifests/index/index.manifest.json");
+  mirrors::FileMirrorStore store(dir);
+  try {
+    update_indexes(store);
+    ADD_FAILURE() << "indexed a mirror with an unparsable manifest";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.exit_code(), kExitFailure);
+    EXPECT_NE(std::string(e.what()).find(broken), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(dir / "v3/manifests/index/index.manifest.json"), index_before);  // nothing published
+  IndexUpdateOptions o;
+  o.skip_broken = true;
+  std::vector<std::string> reported;
+  o.on_broken = [&](const Problem& p) { reported.push_back(p.object); };
+  update_indexes(store, o);
+  EXPECT_EQ(reported, std::vector<std::string>{broken});
+  auto expected = in_buildcache(v3_index(src));
+  expected.erase("5hn2gvdnbmne734ml6ionv2ba7cemxgl");
+  EXPECT_EQ(in_buildcache(v3_index(dir)), expected);
+}
+
+// An entry whose tarball is gone is not complete: an index listing it would
+// send every client to a missing object.
+TEST(UpdateIndex, EntryWithoutItsTarballIsBroken) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  auto m = manifest_file(dir / "v3/manifests/spec/peerhello/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spec.manifest.json");
+  for (auto& r : m["data"])
+    if (r["mediaType"].get<std::string>().find("install") != std::string::npos) fs::remove(dir / v3_blob(r["checksum"]));
+  mirrors::FileMirrorStore store(dir);
+  EXPECT_THROW(update_indexes(store), Error);
+  IndexUpdateOptions o;
+  o.skip_broken = true;
+  update_indexes(store, o);
+  EXPECT_FALSE(in_buildcache(v3_index(dir)).count("5hn2gvdnbmne734ml6ionv2ba7cemxgl"));
+}
+
+// Issue 9.8: a writer killed between index.json and index.json.hash leaves
+// them disagreeing (Spack then refuses the index); the next update repairs
+// the pair although index.json already holds the right content.
+TEST(UpdateIndex, V2HashThatDisagreesWithIndexJsonIsRepaired) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v2-unsigned");
+  TempDir tmp;
+  auto dir = writable_copy(src, tmp / "m");
+  spackext::testing::write_file(dir / "build_cache/index.json.hash", std::string(64, '0'));
+  mirrors::FileMirrorStore store(dir);
+  auto published = update_indexes(store);
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_TRUE(published[0].changed);
+  EXPECT_EQ(read_file(dir / "build_cache/index.json.hash"), sha256sum(dir / "build_cache/index.json"));
+  EXPECT_EQ(v2_index(dir), v2_index(src));
+}
+
 TEST(UpdateIndex, ReadOnlyStoreIsRefused) {
   SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
   mirrors::FileMirrorStore store(src, /*pushable=*/false);

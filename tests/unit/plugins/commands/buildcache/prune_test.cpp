@@ -17,15 +17,44 @@ using namespace std::chrono_literals;
 const char* kMpi = "v3/manifests/spec/peermpi/peermpi-1.0-52khzykl54qj6thnn2sikydwkxf5oeh5.spec.manifest.json";
 const char* kHello = "v3/manifests/spec/peerhello/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spec.manifest.json";
 
-void age(const fs::path& file, std::chrono::hours by) {
+void age(const fs::path& file, std::chrono::seconds by) {
   fs::last_write_time(file, fs::file_time_type::clock::now() - by);
+}
+
+// A mirror pushed `by` ago: every object that old (prune never deletes what
+// changed within its clock-skew margin of the start).
+void age_all(const fs::path& dir, std::chrono::seconds by) {
+  for (auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) age(e.path(), by);
+}
+
+// The real file store that records, at its first delete, which specs the
+// published index lists then: what a reader sees while a prune deletes.
+class IndexAtFirstDelete final : public ForwardingStore {
+ public:
+  IndexAtFirstDelete(MirrorStore& inner, fs::path dir) : ForwardingStore(inner), dir_(std::move(dir)) {}
+  void remove(std::string_view k) override {
+    if (!listed) listed = in_buildcache(v3_index(dir_));
+    inner_.remove(k);
+  }
+  std::optional<std::set<std::string>> listed;
+
+ private:
+  fs::path dir_;
+};
+
+// A copy of `src` pushed a day ago, whose entry `old` is 100 days old.
+fs::path aged_copy(const fs::path& src, const fs::path& to, const char* old) {
+  auto dir = writable_copy(src, to);
+  age_all(dir, 24h);
+  if (old) age(dir / old, 100 * 24h);
+  return dir;
 }
 
 TEST(Prune, OldDependencyTakesItsDependentsToAFixpoint) {
   SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
   TempDir tmp;
-  auto dir = writable_copy(src, tmp / "m");
-  age(dir / kMpi, 100 * 24h);
+  auto dir = aged_copy(src, tmp / "m", kMpi);
   mirrors::FileMirrorStore store(dir);
   PruneOptions o;
   o.older_than = 30 * 24h;
@@ -58,8 +87,7 @@ TEST(Prune, KeepListWinsOverTheCascade) {
 TEST(Prune, LeafGoesAloneAndDryRunDeletesNothing) {
   SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
   TempDir tmp;
-  auto dir = writable_copy(src, tmp / "m");
-  age(dir / kHello, 100 * 24h);
+  auto dir = aged_copy(src, tmp / "m", kHello);
   mirrors::FileMirrorStore store(dir);
   PruneOptions o;
   o.older_than = 30 * 24h;
@@ -93,6 +121,48 @@ TEST(Prune, OrphansButNothingNewerThanTheStart) {
   EXPECT_EQ(r.skipped_new, std::vector<std::string>{new_orphan});
   EXPECT_TRUE(fs::exists(dir / new_orphan));
   EXPECT_EQ(in_buildcache(v2_index(dir)), in_buildcache(v2_index(src)));
+}
+
+// Issue 9.2: a blob uploaded a few minutes ago whose manifest is not written
+// yet (a push in progress) is not an orphan during the grace period.
+TEST(Prune, YoungOrphanSurvivesTheGracePeriod) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = aged_copy(src, tmp / "m", nullptr);
+  const std::string pushing = v3_blob(std::string(64, 'a'));
+  spackext::testing::write_file(dir / pushing, "a blob whose manifest comes next");
+  age(dir / pushing, 10min);  // uploaded ten minutes before the prune
+  mirrors::FileMirrorStore store(dir);
+  PruneOptions o;
+  o.orphans = true;
+  auto r = prune_mirror(store, o);
+  EXPECT_TRUE(fs::exists(dir / pushing));
+  EXPECT_EQ(r.skipped_new, std::vector<std::string>{pushing});
+  EXPECT_TRUE(r.keys.empty());
+  o.orphan_grace = std::chrono::minutes(5);
+  o.clock_skew = std::chrono::seconds(0);
+  o.start = std::chrono::system_clock::now();
+  r = prune_mirror(store, o);
+  EXPECT_EQ(r.keys, std::vector<std::string>{pushing});
+  EXPECT_FALSE(fs::exists(dir / pushing));
+  EXPECT_EQ(in_buildcache(v3_index(dir)), in_buildcache(v3_index(src)));
+}
+
+// Issue 9.2: the index without the pruned specs is published before the
+// first delete, so no reader sees an index naming deleted objects.
+TEST(Prune, IndexDropsTheSpecsBeforeTheirObjectsGo) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto dir = aged_copy(src, tmp / "m", kHello);
+  mirrors::FileMirrorStore real(dir);
+  IndexAtFirstDelete store(real, dir);
+  PruneOptions o;
+  o.older_than = 30 * 24h;
+  auto r = prune_mirror(store, o);
+  ASSERT_EQ(r.specs.size(), 1u);
+  ASSERT_TRUE(store.listed);
+  EXPECT_FALSE(store.listed->count("5hn2gvdnbmne734ml6ionv2ba7cemxgl"));
+  EXPECT_EQ(*store.listed, in_buildcache(v3_index(dir)));
 }
 
 TEST(Prune, CommandNeedsWhatToPrune) {

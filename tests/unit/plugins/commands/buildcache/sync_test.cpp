@@ -18,14 +18,11 @@ using spackext::testing::TempDir;
 // The real file store, failing every put after the first `budget` ones (the
 // process "dies" there) or truncating reads: what a crash or a flaky source
 // does to a sync.
-class FailingStore final : public MirrorStore {
+class FailingStore final : public ForwardingStore {
  public:
   FailingStore(MirrorStore& inner, int put_budget, bool truncate_reads = false)
-      : inner_(inner), budget_(put_budget), truncate_(truncate_reads) {}
-  std::string url() const override { return inner_.url(); }
+      : ForwardingStore(inner), budget_(put_budget), truncate_(truncate_reads) {}
   bool pushable() const override { return true; }
-  void list(std::string_view p, const std::function<void(const ObjectInfo&)>& v) override { inner_.list(p, v); }
-  std::optional<ObjectInfo> stat(std::string_view k) override { return inner_.stat(k); }
   void get(std::string_view k, const ByteSink& sink) override {
     if (!truncate_) return inner_.get(k, sink);
     std::string all;
@@ -36,12 +33,27 @@ class FailingStore final : public MirrorStore {
     if (budget_-- <= 0) throw Error("injected failure writing " + std::string(k));
     return inner_.put(k, size, s, o);
   }
-  void remove(std::string_view k) override { inner_.remove(k); }
 
  private:
-  MirrorStore& inner_;
   int budget_;
   bool truncate_;
+};
+
+// The real file store whose reads of one key come back changed in one byte,
+// same size: a source rewritten while a sync runs (or rotting under it).
+class ChangingSource final : public ForwardingStore {
+ public:
+  ChangingSource(MirrorStore& inner, std::string key) : ForwardingStore(inner), key_(std::move(key)) {}
+  void get(std::string_view k, const ByteSink& sink) override {
+    if (k != key_) return inner_.get(k, sink);
+    std::string all;
+    inner_.get(k, [&](const char* d, std::size_t n) { return all.append(d, n), true; });
+    all[all.size() / 2] ^= 0x20;
+    sink(all.data(), all.size());
+  }
+
+ private:
+  std::string key_;
 };
 
 VerifyReport verify_store(MirrorStore& s) {
@@ -143,6 +155,91 @@ TEST(Sync, TruncatedSourceReadsAreRefusedNotCopied) {
       EXPECT_EQ(f.find(".spackext-tmp-"), std::string::npos) << f;
       EXPECT_EQ(spackext::testing::read_file(tmp / "dst" / f), spackext::testing::read_file(src_dir / f)) << f;
     }
+}
+
+// Issue 9.1: a sync killed after its copies but before its index. The rerun
+// copies nothing, and must still publish an index listing every spec.
+TEST(Sync, RerunRepairsTheIndexOfARunKilledBeforeIt) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  mirrors::FileMirrorStore src(src_dir), dst(tmp / "dst");
+  SyncOptions o;
+  o.only = SpecQuery::parse("peermpi");
+  sync_mirrors(src, dst, o);  // an earlier sync: an index of one spec
+  o.only = {};
+  o.update_index = false;  // the killed run: everything copied, no index
+  EXPECT_GT(sync_mirrors(src, dst, o).copied, 0u);
+  o.update_index = true;
+  auto r = sync_mirrors(src, dst, o);
+  EXPECT_EQ(r.copied, 0u);
+  EXPECT_EQ(r.index_changed, 1u);
+  EXPECT_EQ(in_buildcache(v3_index(tmp / "dst")), in_buildcache(v3_index(src_dir)));  // Spack's own index
+  EXPECT_TRUE(verify_store(dst).ok());
+}
+
+// Issue 9.3: a blob whose bytes change under the sync (same size) is refused
+// before it is published, not checked against the bytes that were sent.
+TEST(Sync, SourceChangingUnderTheCopyIsNeverPublished) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  const auto tarball = v3_tarballs(src_dir).begin()->first;
+  mirrors::FileMirrorStore real_src(src_dir), dst(tmp / "dst");
+  ChangingSource src(real_src, tarball);
+  SyncOptions o;
+  o.jobs = 1;
+  try {
+    sync_mirrors(src, dst, o);
+    ADD_FAILURE() << "a changed blob was synced";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(tarball), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(tmp / "dst" / tarball));
+  for (const auto& f : files(tmp / "dst")) EXPECT_EQ(f.find(".spackext-tmp-"), std::string::npos) << f;
+}
+
+// Issue 9.3: "already present" is the same digest, not the same size: a
+// corrupt same-size blob at the destination is replaced, not skipped forever.
+TEST(Sync, SameSizeCorruptBlobAtTheDestinationIsReplaced) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  mirrors::FileMirrorStore src(src_dir), dst(tmp / "dst");
+  SyncOptions o;
+  sync_mirrors(src, dst, o);
+  const auto tarball = v3_tarballs(src_dir).begin()->first;
+  auto bytes = spackext::testing::read_file(tmp / "dst" / tarball);
+  bytes[bytes.size() / 3] ^= 0x01;
+  spackext::testing::write_file(tmp / "dst" / tarball, bytes);
+  EXPECT_FALSE(verify_store(dst).ok());
+  auto r = sync_mirrors(src, dst, o);
+  EXPECT_EQ(r.planned, std::vector<std::string>{tarball});
+  EXPECT_EQ(spackext::testing::read_file(tmp / "dst" / tarball), spackext::testing::read_file(src_dir / tarball));
+  EXPECT_TRUE(verify_store(dst).ok());
+}
+
+// Issue 9.4: unreadable metadata at the source is an error naming it; with
+// skip_broken it is reported, left behind, and the rest is synced.
+TEST(Sync, BrokenSourceManifestIsAnErrorOrReportedWhenSkipped) {
+  SPACKEXT_REQUIRE_FIXTURE(fixture, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  auto src_dir = writable_copy(fixture, tmp / "src");
+  const std::string broken = "v3/manifests/spec/peermpi/peermpi-1.0-52khzykl54qj6thnn2sikydwkxf5oeh5.spec.manifest.json";
+  spackext::testing::write_file(src_dir / broken, "{\"data\": [tru");
+  mirrors::FileMirrorStore src(src_dir), dst(tmp / "dst");
+  SyncOptions o;
+  try {
+    sync_mirrors(src, dst, o);
+    ADD_FAILURE() << "synced a cache with an unreadable manifest";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(broken), std::string::npos) << e.what();
+  }
+  o.skip_broken = true;
+  auto r = sync_mirrors(src, dst, o);
+  ASSERT_EQ(r.broken.size(), 1u);
+  EXPECT_EQ(r.broken[0].object, broken);
+  EXPECT_FALSE(fs::exists(tmp / "dst" / broken));
+  auto listed = in_buildcache(v3_index(tmp / "dst"));
+  EXPECT_EQ(listed.size(), in_buildcache(v3_index(fixture)).size() - 1);
+  EXPECT_FALSE(listed.count("52khzykl54qj6thnn2sikydwkxf5oeh5"));
 }
 
 TEST(Sync, CommandDryRunJson) {
