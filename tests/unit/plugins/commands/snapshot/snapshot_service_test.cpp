@@ -171,6 +171,25 @@ TEST(SnapshotService, CleanupKeepsTheNewestAndDropsUnusedObjects) {
   EXPECT_THROW(parse_age("30 days"), spackext::InputError);
 }
 
+TEST(SnapshotService, InstallDatabaseIsRecorded) {
+  SPACKEXT_REQUIRE_FIXTURE(env, "fixtures/spack/env");
+  TempDir tmp;
+  // An install database in Spack's envelope, holding the nodes Spack wrote
+  // into the fixture's lockfile.
+  auto lock = nlohmann::json::parse(read_file(env / "spack.lock"));
+  nlohmann::json installs = nlohmann::json::object();
+  for (const auto& [hash, node] : lock["concrete_specs"].items())
+    installs[hash] = {{"spec", node}, {"ref_count", 0}, {"installed", true}, {"explicit", false}, {"path", "/opt/x"}};
+  const std::string db = nlohmann::json{{"database", {{"version", "8"}, {"installs", installs}}}}.dump();
+  write_file(tmp / "tree/.spack-db/index.json", db);
+  SnapshotService s(tmp / "snapshots");
+  auto r = s.create("with-db", env, "", tmp / "tree");
+  EXPECT_EQ(r.install_db, sha256_hex(db));
+  EXPECT_EQ(s.store().get(r.install_db), db);
+  write_file(tmp / "bad/index.json", "{\"database\": 1}");
+  EXPECT_THROW(s.create("bad", env, "", tmp / "bad/index.json"), spackext::InputError);
+}
+
 TEST(SnapshotService, MissingEnvironmentIsAnError) {
   TempDir tmp;
   EXPECT_THROW(resolve_environment((tmp / "nope").string(), {}), spackext::InputError);
