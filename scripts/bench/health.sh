@@ -27,7 +27,7 @@ echo "| command | median ms | mean ms | σ ms |"
 echo "|---|---:|---:|---:|"
 echo "| \`health check --offline\`, first run (cold version cache, one run) | $cold_ms | | |"
 row() {
-  hyperfine -N --warmup 3 --runs 30 -i --export-json "$work/r.json" "$host $*" >/dev/null 2>&1
+  hyperfine -N --warmup 2 --runs 10 -i --export-json "$work/r.json" "$host $*" >/dev/null 2>&1
   python3 - "$work/r.json" "$*" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]

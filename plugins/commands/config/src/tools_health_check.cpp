@@ -46,7 +46,8 @@ HealthResult probe_tool(const BuildTool& tool, const std::vector<std::filesystem
   auto out = cache.capture(*exe, tool.args);
   if (!out || out->exit_code != 0) {
     r.status = HealthStatus::fail;
-    r.value = exe->string() + " does not run (" + (out ? "exit " + std::to_string(out->exit_code) : "no answer") + ")";
+    r.value = exe->string() + (out ? " exits " + std::to_string(out->exit_code) + " on " + tool.args.front()
+                                   : std::string(" did not start, or did not answer within 3 s"));
     r.advice = "reinstall " + tool.name + " or fix PATH";
     return r;
   }

@@ -7,8 +7,11 @@ namespace spackext::container {
 namespace {
 
 // Maps merge key by key, the overlay winning; anything else is replaced.
+bool present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
+
 YAML::Node merged(const YAML::Node& base, const YAML::Node& overlay) {
-  if (!base || !base.IsMap() || !overlay || !overlay.IsMap()) return overlay ? YAML::Clone(overlay) : YAML::Clone(base);
+  if (!present(overlay)) return YAML::Clone(base);
+  if (!present(base) || !base.IsMap() || !overlay.IsMap()) return YAML::Clone(overlay);
   YAML::Node out = YAML::Clone(base);
   for (const auto& kv : overlay) {
     const std::string key = kv.first.as<std::string>();
@@ -71,16 +74,17 @@ std::string compose_spack_yaml(const ContainerDefinition& def, const RecipeOptio
   for (const auto& s : def.specs) env["specs"].push_back(s);
   YAML::Node packages;
   packages["all"]["target"].push_back(o.target);
-  YAML::Node site = o.site_template && o.site_template["spack"] ? o.site_template["spack"] : YAML::Node();
-  if (site && site["packages"]) packages = merged(site["packages"], packages);
-  env["packages"] = def.packages ? merged(packages, def.packages) : packages;
+  const YAML::Node& tmpl = o.site_template;
+  const YAML::Node site = present(tmpl) && tmpl.IsMap() && tmpl["spack"] ? tmpl["spack"] : YAML::Node();
+  if (present(site) && site.IsMap() && site["packages"]) packages = merged(site["packages"], packages);
+  env["packages"] = merged(packages, def.packages);
   if (o.mirror) env["mirrors"][o.mirror->name] = o.mirror->url;
   env["view"] = kViewDir;
   env["concretizer"]["unify"] = true;
   env["config"]["install_tree"]["root"] = kInstallRoot;
   // The rest of a site template (e.g. config:build_jobs) applies; what the
   // container layout fixes does not.
-  if (site && site.IsMap())
+  if (present(site) && site.IsMap())
     for (const auto& kv : site) {
       const std::string key = kv.first.as<std::string>();
       if (key == "specs" || key == "packages" || key == "view") continue;

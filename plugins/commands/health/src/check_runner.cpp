@@ -24,7 +24,14 @@ CheckOutcome run_one(const NamedCheck& c, const HealthRequest& request) {
                   "fix what the message names, or report it to the plugin's vendor (" + c.plugin + ")",
                   nlohmann::json::object()}};
   }
-  for (const auto& r : o.results) o.status = std::max(o.status, r.status);
+  // A skipped item (no Spack, so no install path) does not hide what was
+  // checked: the check is skipped only if everything in it was.
+  bool all_skipped = true;
+  for (const auto& r : o.results) {
+    all_skipped = all_skipped && r.status == HealthStatus::skipped;
+    if (r.status != HealthStatus::skipped) o.status = std::max(o.status, r.status);
+  }
+  if (all_skipped) o.status = HealthStatus::skipped;
   return o;
 }
 
@@ -32,8 +39,12 @@ CheckOutcome run_one(const NamedCheck& c, const HealthRequest& request) {
 
 HealthStatus HealthSummary::worst() const {
   HealthStatus w = HealthStatus::ok;
-  for (const auto& c : checks) w = std::max(w, c.status);
-  return w;
+  bool all_skipped = !checks.empty();
+  for (const auto& c : checks) {
+    all_skipped = all_skipped && c.status == HealthStatus::skipped;
+    if (c.status != HealthStatus::skipped) w = std::max(w, c.status);
+  }
+  return all_skipped ? HealthStatus::skipped : w;
 }
 
 int HealthSummary::exit_code(bool strict) const {

@@ -50,7 +50,7 @@ int HealthCommand::run(const CommandInvocation& inv) {
   const ParsedArgs& args = inv.parsed;
   HealthRequest request;
   request.network = !args.has("offline");
-  request.verbose = args.has("verbose") || inv.output.verbosity > 0;
+  request.verbose = inv.output.verbosity > 0;  // -v/--verbose, taken by the host anywhere on the line
   const bool strict = args.has("strict");
   if (args.given("spack-scope")) {
     request.spack_scope = args.get("spack-scope");

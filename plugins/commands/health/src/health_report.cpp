@@ -50,8 +50,7 @@ void print_report(std::ostream& out, const HealthSummary& summary, bool verbose,
     out << pad(status_word(c.status), 8) << pad(c.name, name_width + 2) << c.title << "\n";
     for (const auto& r : c.results) {
       // Without --verbose only what needs attention is listed.
-      if (!verbose && (r.status == HealthStatus::ok || (r.status == HealthStatus::skipped && c.results.size() > 1)))
-        continue;
+      if (!verbose && r.status == HealthStatus::ok) continue;
       out << "        " << pad(r.status == c.status && c.results.size() == 1 ? "" : status_word(r.status), 8)
           << r.item << ": " << r.value << "\n";
       if (!r.advice.empty() && r.status != HealthStatus::ok) out << "                -> " << r.advice << "\n";

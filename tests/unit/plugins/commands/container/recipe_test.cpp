@@ -161,4 +161,13 @@ TEST(Recipe, SpackYamlKeepsWhatContainerizeFixesAndAddsTheSiteTemplate) {
   EXPECT_EQ(ours["mirrors"]["site"].as<std::string>(), "file:///cache");
 }
 
+TEST(Recipe, SpackYamlWithoutPackagesOrTemplateStillTargetsTheArchitecture) {
+  FixtureCase c;
+  c.options.target = "aarch64";
+  const YAML::Node ours = YAML::Load(compose_spack_yaml(c.def, c.options, "h"))["spack"];
+  ASSERT_TRUE(ours["packages"].IsMap()) << compose_spack_yaml(c.def, c.options, "h");
+  EXPECT_EQ(ours["packages"]["all"]["target"][0].as<std::string>(), "aarch64");
+  EXPECT_FALSE(ours["mirrors"]);
+}
+
 }  // namespace

@@ -55,6 +55,17 @@ TEST(CheckRunner, WorstResultIsTheCheckStatusAndOrderIsKept) {
   EXPECT_EQ(s.count(HealthStatus::ok), 2u);
 }
 
+TEST(CheckRunner, SkippedItemsDoNotHideWhatWasChecked) {
+  std::vector<NamedCheck> checks = {
+      {"a", "p", std::make_shared<Fixed>(std::vector{result(HealthStatus::ok), result(HealthStatus::skipped)})},
+      {"b", "p", std::make_shared<Fixed>(std::vector{result(HealthStatus::skipped)})}};
+  auto s = run_checks(checks, {});
+  EXPECT_EQ(s.checks[0].status, HealthStatus::ok);
+  EXPECT_EQ(s.checks[1].status, HealthStatus::skipped);
+  EXPECT_EQ(s.worst(), HealthStatus::ok);
+  EXPECT_EQ(s.exit_code(true), 0);
+}
+
 TEST(CheckRunner, AFailureExitsOneEvenWithoutStrict) {
   std::vector<NamedCheck> checks = {{"a", "p", std::make_shared<Fixed>(std::vector{result(HealthStatus::fail)})}};
   EXPECT_EQ(run_checks(checks, {}).exit_code(false), 1);
