@@ -170,9 +170,9 @@ TEST_F(HttpsStoreTest, ListWalksNestedDirectoriesAndHonoursThePrefix) {
   EXPECT_EQ(list_keys(*store_, "blobs/sha256/7"), std::set<std::string>{"blobs/sha256/73/736c"});
   EXPECT_EQ(list_keys(*store_, "t"), std::set<std::string>{"top"});
   EXPECT_TRUE(list_keys(*store_, "nothing/here/").empty());
-  // A mirror that does not exist yet lists as empty.
+  // A mirror whose folder does not exist is not an empty mirror (issue 9.5).
   HttpsStore fresh(server_->url("/not/created/yet/"), trusting(*server_), quick());
-  EXPECT_TRUE(list_keys(fresh, "").empty());
+  EXPECT_THROW(list_keys(fresh, ""), spackext::MirrorNotFound);
 }
 
 TEST_F(HttpsStoreTest, StatGetAndRemoveOfMissingObjects) {
@@ -269,7 +269,7 @@ TEST_F(HttpsStoreTest, IfNoneMatchCreatesOnlyAndTheServerEnforcesIt) {
   try {
     spackext::put_bytes(*store_, "v3/manifests/index/index.manifest.json", "second", create_only);
     FAIL() << "if_none_match replaced an existing object";
-  } catch (const spackext::Error& e) {
+  } catch (const spackext::PreconditionFailed& e) {
     EXPECT_NE(std::string(e.what()).find("precondition"), std::string::npos) << e.what();
   }
   EXPECT_EQ(get_all(*store_, "v3/manifests/index/index.manifest.json"), "first");
@@ -282,7 +282,7 @@ TEST_F(HttpsStoreTest, IfNoneMatchCreatesOnlyAndTheServerEnforcesIt) {
       try {
         spackext::put_bytes(*store_, "race", "racer " + std::to_string(i), create_only);
         ++won;
-      } catch (const spackext::Error&) {
+      } catch (const spackext::PreconditionFailed&) {
         ++lost;
       }
     });
@@ -291,26 +291,17 @@ TEST_F(HttpsStoreTest, IfNoneMatchCreatesOnlyAndTheServerEnforcesIt) {
   EXPECT_EQ(lost.load(), 5);
 }
 
-TEST_F(HttpsStoreTest, IfMatchReplacesOnlyTheVersionThatWasRead) {
+// nginx ignores If-Match, and a HEAD before the MOVE would leave a window in
+// which another writer's object is replaced unnoticed: the condition is
+// refused (issue 9.8), before anything is uploaded.
+TEST_F(HttpsStoreTest, IfMatchIsRefusedNotPretended) {
   auto first = spackext::put_bytes(*store_, "index.json", "version one");
   ASSERT_FALSE(first.etag.empty());
   spackext::PutOptions expect_first;
   expect_first.if_match = first.etag;
-  auto second = spackext::put_bytes(*store_, "index.json", "version two, longer", expect_first);
-  EXPECT_EQ(get_all(*store_, "index.json"), "version two, longer");
-  EXPECT_NE(second.etag, first.etag);
-  // A writer still holding the first etag loses.
-  try {
-    spackext::put_bytes(*store_, "index.json", "stale writer", expect_first);
-    FAIL() << "if_match with a stale etag replaced the object";
-  } catch (const spackext::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("precondition"), std::string::npos) << e.what();
-  }
-  EXPECT_EQ(get_all(*store_, "index.json"), "version two, longer");
-  spackext::PutOptions on_missing;
-  on_missing.if_match = second.etag;
-  EXPECT_THROW(spackext::put_bytes(*store_, "gone.json", "x", on_missing), spackext::Error);
-  EXPECT_FALSE(store_->stat("gone.json"));
+  EXPECT_THROW(spackext::put_bytes(*store_, "index.json", "version two", expect_first),
+               spackext::ConditionsUnsupported);
+  EXPECT_EQ(get_all(*store_, "index.json"), "version one");
   EXPECT_TRUE(temporaries_on_disk(server_->root()).empty());
 }
 
