@@ -14,6 +14,8 @@
 #   SPACKEXT_BUILD_DIR       (default ./build)        the ordinary build, for "build" seeds
 #   SPACKEXT_SHARED_DIR      (default ../shared)      the shared fixtures
 #   SPACKEXT_FUZZ_FLAGS      extra libFuzzer flags (e.g. -jobs=2 -workers=2)
+#   SPACKEXT_FUZZ_NO_BUILD=1 run the harnesses as built (e.g. several runs of
+#                            this script at once, one target each)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
@@ -34,7 +36,7 @@ if [[ ! -f "$build/build.ninja" ]]; then
     -DCMAKE_C_FLAGS="$sanitizers" -DCMAKE_CXX_FLAGS="$sanitizers" \
     -DSPACKEXT_BUILD_TESTS=OFF -DSPACKEXT_BUILD_FUZZERS=ON -DSPACKEXT_FUZZ_LIBFUZZER=ON >/dev/null
 fi
-cmake --build "$build" --target spackext_fuzzers
+[[ "${SPACKEXT_FUZZ_NO_BUILD:-0}" == 1 ]] || cmake --build "$build" --target spackext_fuzzers
 
 targets=("$@")
 if ((${#targets[@]} == 0)); then

@@ -10,3 +10,9 @@ done
 "$root/scripts/build.sh"
 build="${SPACKEXT_BUILD_DIR:-$root/build}"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@"
+# The fuzz harnesses' corpora and regressions ran in ctest above. Fuzzing
+# itself needs a clang build of its own (about 10 CPU-minutes from scratch),
+# so it runs only when asked: SPACKEXT_FUZZ_SECONDS=5 scripts/test.sh
+if [[ -n "${SPACKEXT_FUZZ_SECONDS:-}" ]]; then
+  "$root/scripts/fuzz.sh" "$SPACKEXT_FUZZ_SECONDS"
+fi

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -34,7 +35,15 @@ json scalar_to_json(const YAML::Node& node) {
   return s;
 }
 
-json node_to_json(const YAML::Node& node) {
+// `open` holds the maps and lists being converted: an alias to one of them
+// (`a: &x [*x]`) would otherwise recurse until the stack overflows. Thrown
+// as a YAML error so yaml_to_json reports it with file:line:column.
+json node_to_json(const YAML::Node& node, std::vector<YAML::Node>& open) {
+  if (node.IsMap() || node.IsSequence()) {
+    for (const auto& o : open)
+      if (o.is(node)) throw YAML::ParserException(node.Mark(), "an alias refers to a mapping or list that contains it");
+    open.push_back(node);
+  }
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -43,12 +52,14 @@ json node_to_json(const YAML::Node& node) {
       return scalar_to_json(node);
     case YAML::NodeType::Sequence: {
       json a = json::array();
-      for (const auto& item : node) a.push_back(node_to_json(item));
+      for (const auto& item : node) a.push_back(node_to_json(item, open));
+      open.pop_back();
       return a;
     }
     case YAML::NodeType::Map: {
       json o = json::object();
-      for (const auto& kv : node) o[kv.first.as<std::string>()] = node_to_json(kv.second);
+      for (const auto& kv : node) o[kv.first.as<std::string>()] = node_to_json(kv.second, open);
+      open.pop_back();
       return o;
     }
   }
@@ -80,7 +91,8 @@ bool read_text(const std::filesystem::path& p, std::string& out) {
 json yaml_to_json(const std::string& text, const std::string& file_name) {
   try {
     YAML::Node root = YAML::Load(text);
-    return node_to_json(root);
+    std::vector<YAML::Node> open;
+    return node_to_json(root, open);
   } catch (const YAML::Exception& e) {
     throw InputError(file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
                      "invalid YAML: " + e.msg);

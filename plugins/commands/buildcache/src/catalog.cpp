@@ -46,6 +46,10 @@ std::vector<ManifestRecord> parse_manifest(const std::string& text, const std::s
   for (const auto& r : doc["data"]) {
     for (const char* k : {"contentLength", "mediaType", "compression", "checksumAlgorithm", "checksum"})
       if (!r.contains(k)) throw InputError(where, std::string("manifest record lacks '") + k + "'");
+    for (const char* k : {"mediaType", "compression", "checksum"})
+      if (!r[k].is_string()) throw InputError(where, std::string("manifest record's '") + k + "' is not a string");
+    if (!r["contentLength"].is_number_unsigned())
+      throw InputError(where, "manifest record's 'contentLength' is not a non-negative integer");
     if (r["checksumAlgorithm"] != "sha256")
       throw InputError(where, "unsupported checksum algorithm " + r["checksumAlgorithm"].dump());
     ManifestRecord m;
@@ -64,7 +68,9 @@ BlobRef v3_ref(const ManifestRecord& r, std::string role) {
 }
 
 std::string digest_hex(const Json& descriptor, const std::string& where) {
-  auto d = descriptor.value("digest", "");
+  if (!descriptor.is_object() || !descriptor.contains("digest") || !descriptor["digest"].is_string())
+    throw InputError(where, "descriptor is not an object with a 'digest' string");
+  auto d = descriptor["digest"].get<std::string>();
   if (!starts_with(d, "sha256:") || !is_sha256_hex(d.substr(7)))
     throw InputError(where, "descriptor digest '" + d + "' is not sha256:<hex>");
   return d.substr(7);
@@ -73,7 +79,11 @@ std::string digest_hex(const Json& descriptor, const std::string& where) {
 BlobRef oci_ref(const Json& descriptor, std::string role, const std::string& where) {
   auto hex = digest_hex(descriptor, where);
   BlobRef r{oci_blob_key(hex), hex, std::nullopt, std::move(role)};
-  if (descriptor.contains("size")) r.size = descriptor["size"].get<std::uint64_t>();
+  if (descriptor.contains("size")) {
+    if (!descriptor["size"].is_number_unsigned())
+      throw InputError(where, "descriptor size is not a non-negative integer");
+    r.size = descriptor["size"].get<std::uint64_t>();
+  }
   return r;
 }
 
@@ -232,9 +242,10 @@ class Scanner {
         e.spec_file = parse_json(json_payload(text), where(key));
         e.spec = parse_spec_file(e.spec_file, where(key)).root();
         auto checksum = e.spec_file.value("binary_cache_checksum", Json::object());
-        if (checksum.value("hash_algorithm", "") != "sha256")
+        if (!checksum.is_object() || checksum.value("hash_algorithm", Json()) != "sha256" ||
+            !checksum.contains("hash") || !checksum["hash"].is_string())
           throw InputError(where(key), "no sha256 'binary_cache_checksum'");
-        e.tarball.sha256 = checksum.value("hash", "");
+        e.tarball.sha256 = checksum["hash"].get<std::string>();
         e.tarball.role = "tarball";
         auto t = tarballs.find(stem + ".spack");
         // A missing tarball gets the path Spack would use, so it is reported by name.
@@ -276,8 +287,14 @@ class Scanner {
   void scan_oci() {
     cat_.layouts.insert(Layout::oci);
     auto tags_doc = parse_json(read_object(store_, kOciTags), where(kOciTags));
+    if (!tags_doc.is_object()) throw InputError(where(kOciTags), "tag list is not a JSON object");
+    const auto listed = tags_doc.value("tags", Json::array());  // a registry may send "tags": null
+    if (!listed.is_array() && !listed.is_null()) throw InputError(where(kOciTags), "'tags' is not a list");
     std::vector<std::string> tags;
-    for (const auto& t : tags_doc.value("tags", Json::array())) tags.push_back(t.get<std::string>());
+    for (const auto& t : listed.is_array() ? listed : Json::array()) {
+      if (!t.is_string()) throw InputError(where(kOciTags), "tag " + t.dump() + " is not a string");
+      tags.push_back(t.get<std::string>());
+    }
     each(tags, [&](const std::string& tag) {
       const auto key = "manifests/" + tag;
       auto manifest = parse_json(read_object(store_, key), where(key));
@@ -321,7 +338,10 @@ class Scanner {
       e.spec = parse_spec_file(config_doc, where(config.key)).root();
       e.tarball = layers.back();
       e.tarball.role = "tarball";
-      auto declared = config_doc.value("binary_cache_checksum", Json::object()).value("hash", "");
+      const auto checksum = config_doc.value("binary_cache_checksum", Json::object());
+      const auto declared = checksum.is_object() && checksum.contains("hash") && checksum["hash"].is_string()
+                                ? checksum["hash"].get<std::string>()
+                                : std::string();
       if (!declared.empty() && declared != e.tarball.sha256)
         problem(config.key, "binary_cache_checksum " + declared + " differs from the last layer " + e.tarball.sha256);
       e.spec_blob = config;

@@ -214,8 +214,13 @@ Json node_as_v5(const Json& node, int spec_version) {
   }
   Json annotations = Json::object();
   annotations["original_specfile_version"] = spec_version;
-  if (auto c = node.find("compiler"); c != node.end() && c->is_object())
-    annotations["compiler"] = c->value("name", "") + "@=" + c->value("version", "");
+  if (auto c = node.find("compiler"); c != node.end() && c->is_object()) {
+    auto text = [&](const char* key) {  // parse_node ignores what is not a string; so do we
+      auto v = c->find(key);
+      return v != c->end() && v->is_string() ? v->get<std::string>() : std::string();
+    };
+    annotations["compiler"] = text("name") + "@=" + text("version");
+  }
   out["annotations"] = std::move(annotations);
   out["hash"] = node["hash"];
   return out;

@@ -28,16 +28,28 @@ std::string at_line(const std::string& file, const YAML::Node& n) {
   return file + ":" + std::to_string(n.Mark().line + 1);
 }
 
-Json to_json(const YAML::Node& n, const std::string& file) {
+// `open` holds the maps and lists being converted: an alias to one of them
+// (`a: &x [*x]`) would otherwise recurse until the stack overflows.
+Json to_json(const YAML::Node& n, const std::string& file, std::vector<YAML::Node>& open) {
+  if (n.IsMap() || n.IsSequence()) {
+    for (const auto& o : open)
+      if (o.is(n)) throw InputError(at_line(file, n), "an alias refers to a mapping or list that contains it");
+    open.push_back(n);
+  }
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       Json j = Json::object();
-      for (const auto& kv : n) j[kv.first.as<std::string>()] = to_json(kv.second, file);
+      for (const auto& kv : n) {
+        if (!kv.first.IsScalar()) throw InputError(at_line(file, kv.first), "keys must be strings");
+        j[kv.first.Scalar()] = to_json(kv.second, file, open);
+      }
+      open.pop_back();
       return j;
     }
     case YAML::NodeType::Sequence: {
       Json j = Json::array();
-      for (const auto& e : n) j.push_back(to_json(e, file));
+      for (const auto& e : n) j.push_back(to_json(e, file, open));
+      open.pop_back();
       return j;
     }
     case YAML::NodeType::Scalar: {
@@ -138,8 +150,10 @@ MirrorsConfig MirrorsConfig::load(const std::filesystem::path& file) {
   if (!mirrors || mirrors.IsNull()) return cfg;
   if (!mirrors.IsMap()) throw InputError(at_line(file.string(), mirrors), "'mirrors' must be a mapping");
   for (const auto& kv : mirrors) {
-    auto name = kv.first.as<std::string>();
-    auto entry = to_json(kv.second, file.string());
+    if (!kv.first.IsScalar()) throw InputError(at_line(file.string(), kv.first), "mirror names must be strings");
+    auto name = kv.first.Scalar();
+    std::vector<YAML::Node> open;
+    auto entry = to_json(kv.second, file.string(), open);
     validate_mirror_entry(entry, at_line(file.string(), kv.second) + ": mirror '" + name + "'");
     cfg.mirrors_[name] = std::move(entry);
   }

@@ -71,8 +71,8 @@ SpecNode parse_node(const Json& node, const std::string& where) {
   else
     throw InputError(where, "'arch.target' is neither a string nor an object");
   if (auto c = node.find("compiler"); c != node.end() && c->is_object()) {  // v4
-    n.compiler_name = c->value("name", "");
-    n.compiler_version = c->value("version", "");
+    if (auto name = c->find("name"); name != c->end() && name->is_string()) n.compiler_name = *name;
+    if (auto version = c->find("version"); version != c->end() && version->is_string()) n.compiler_version = *version;
   }
   if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
     for (const auto& d : *deps) {
@@ -125,7 +125,10 @@ SpecFile parse_spec_file(const Json& doc, const std::string& where) {
   if (spec == doc.end() || !spec->is_object()) throw InputError(where, "spec file lacks the 'spec' object");
   SpecFile f;
   if (auto meta = spec->find("_meta"); meta != spec->end() && meta->is_object())
-    f.spec_version = meta->value("version", 0);
+    if (auto version = meta->find("version"); version != meta->end()) {
+      if (!version->is_number_integer()) throw InputError(where, "'spec._meta.version' is not an integer");
+      f.spec_version = version->get<int>();
+    }
   auto nodes = spec->find("nodes");
   if (nodes == spec->end() || !nodes->is_array() || nodes->empty())
     throw InputError(where, "spec file has no 'spec.nodes' list");
