@@ -1,5 +1,9 @@
 # spackext_add_plugin(<name> SOURCES <src>... MANIFEST <plugin.json>
-#                     [LINK_LIBRARIES <lib>...] [OUTPUT_DIRECTORY <dir>] [NO_INSTALL])
+#                     [LINK_LIBRARIES <lib>...] [OUTPUT_DIRECTORY <dir>] [NO_INSTALL]
+#                     [TARGET <cmake-target>])
+#
+# TARGET names the CMake target when <name> cannot be one (CMake and CPack
+# reserve "package", "install", "test", ...); the file is <name>.so either way.
 #
 # Builds <name>.so as a loadable module against SpackExt::sdk: hidden
 # visibility (only the entry point is exported), no undefined symbols, and the
@@ -40,12 +44,17 @@ function(_spackext_embed_manifest target manifest validate)
   target_sources(${target} PRIVATE "${generated}")
 endfunction()
 
-function(spackext_add_plugin name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "NO_INSTALL" "MANIFEST;OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES")
+function(spackext_add_plugin plugin_name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "NO_INSTALL" "MANIFEST;OUTPUT_DIRECTORY;TARGET" "SOURCES;LINK_LIBRARIES")
   if(NOT ARG_SOURCES OR NOT ARG_MANIFEST)
-    message(FATAL_ERROR "spackext_add_plugin(${name}) needs SOURCES and MANIFEST")
+    message(FATAL_ERROR "spackext_add_plugin(${plugin_name}) needs SOURCES and MANIFEST")
+  endif()
+  set(name ${plugin_name})
+  if(ARG_TARGET)
+    set(name ${ARG_TARGET})
   endif()
   add_library(${name} MODULE ${ARG_SOURCES})
+  set_target_properties(${name} PROPERTIES OUTPUT_NAME ${plugin_name})
   _spackext_embed_manifest(${name} "${ARG_MANIFEST}" TRUE)
   target_link_libraries(${name} PRIVATE SpackExt::sdk ${ARG_LINK_LIBRARIES})
   set_target_properties(${name} PROPERTIES

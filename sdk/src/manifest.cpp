@@ -49,7 +49,27 @@ bool valid_name(const std::string& n) {
          n[0] != '-' && n[0] != '.';
 }
 
+// Any level of the command declares "options" or "positionals".
+bool declares_arguments(const json& c) {
+  if (c.contains("options") || c.contains("positionals")) return true;
+  if (auto it = c.find("subcommands"); it != c.end() && it->is_array())
+    for (const auto& s : *it)
+      if (s.is_object() && declares_arguments(s)) return true;
+  return false;
+}
+
 }  // namespace
+
+CommandSpec ManifestCommand::spec() const {
+  if (definition.empty()) {
+    CommandSpec c;
+    c.name = name;
+    c.description = description;
+    for (const auto& [n, d] : subcommands) c.subcommands.push_back(CommandSpec{n, d, {}, {}, {}, {}, {}});
+    return c;
+  }
+  return CommandSpec::from_json(json::parse(definition), "");
+}
 
 bool Manifest::provides(std::string_view kind, std::string_view name) const {
   for (const auto& s : services) {
@@ -150,6 +170,12 @@ Manifest Manifest::from_json(const json& envelope) {
               require_field(sc, "name", json::value_t::string, "a string", at).get<std::string>(),
               optional_string(sc, "description", at));
         }
+      try {
+        cmd.definition = CommandSpec::from_json(c, at).to_json().dump();
+      } catch (const std::invalid_argument& e) {
+        throw ManifestError(e.what());
+      }
+      cmd.modelled = declares_arguments(c);
       m.commands.push_back(std::move(cmd));
     }
   }
@@ -181,9 +207,17 @@ nlohmann::json Manifest::to_json() const {
     services_json.push_back(std::move(j));
   }
   for (const auto& c : commands) {
-    json subs = json::array();
-    for (const auto& [n, d] : c.subcommands) subs.push_back({{"name", n}, {"description", d}});
-    commands_json.push_back({{"name", c.name}, {"description", c.description}, {"subcommands", subs}});
+    json cj = c.definition.empty() ? json{{"name", c.name}, {"description", c.description}}
+                                   : json::parse(c.definition);
+    if (!c.definition.empty() && c.modelled) {
+      // Keep the "modelled" bit through a round trip: a model with no
+      // options anywhere still declares that it takes none.
+      if (!cj.contains("options") && !cj.contains("positionals")) cj["options"] = json::array();
+    } else if (c.definition.empty() && !c.subcommands.empty()) {
+      cj["subcommands"] = json::array();
+      for (const auto& [n, d] : c.subcommands) cj["subcommands"].push_back({{"name", n}, {"description", d}});
+    }
+    commands_json.push_back(std::move(cj));
   }
   for (const auto& r : requires_) requires_json.push_back({{"name", r.name}, {"version", r.range}});
   return json{{"api_version", api_version()},

@@ -12,7 +12,7 @@
 namespace spackext::core {
 namespace {
 
-constexpr char kMagic[8] = {'S', 'P', 'X', 'M', 'C', 'v', '0', '3'};
+constexpr char kMagic[8] = {'S', 'P', 'X', 'M', 'C', 'v', '0', '4'};
 
 // Little binary writer/reader: integers in host order (the file name carries
 // the machine), strings and lists length-prefixed. The reader checks every
@@ -87,6 +87,8 @@ void write_manifest(Writer& w, const Manifest& m) {
       w.str(n);
       w.str(d);
     }
+    w.str(c.definition);
+    w.num<std::uint8_t>(c.modelled ? 1 : 0);
   }
   w.num<std::uint32_t>(static_cast<std::uint32_t>(m.requires_.size()));
   for (const auto& r : m.requires_) {
@@ -124,6 +126,8 @@ Manifest read_manifest(Reader& r) {
       auto name = r.str();
       c.subcommands.emplace_back(std::move(name), r.str());
     }
+    c.definition = r.str();
+    c.modelled = r.num<std::uint8_t>() != 0;
     m.commands.push_back(std::move(c));
   }
   for (auto n = r.count(); n > 0; --n) {

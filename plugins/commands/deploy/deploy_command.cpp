@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
+#include <optional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 #include <thread>
-
-#include <boost/program_options.hpp>
 
 #include "deployment_runner.hpp"
 #include "graph_file.hpp"
@@ -19,18 +19,6 @@
 
 namespace spackext::deploy {
 namespace {
-
-namespace po = boost::program_options;
-
-constexpr const char* kUsage =
-    "usage: spack-ext deploy <subcommand> [options]\n"
-    "  run --config deploy.yaml [--stages a,b] [--executor local|slurm] [--dry-run] [--jobs N] [--keep-going]\n"
-    "  status [ID] [--json]      state of a deployment (default: the latest)\n"
-    "  list                      every recorded deployment\n"
-    "  resume ID [--jobs N]      re-run what did not complete\n"
-    "  rollback ID               restore the outputs from before deployment ID\n"
-    "  plan (--config deploy.yaml | --graph graph.json) [--workers N] [--tiered]\n"
-    "every subcommand takes --state-db FILE (default: <state dir>/deploy.db)\n";
 
 constexpr int kBatchJobsInFlight = 10000;
 
@@ -58,21 +46,6 @@ class CancelOnSignals {
  private:
   struct sigaction old_int_ {}, old_term_ {};
 };
-
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
-                        const po::positional_options_description* pos = nullptr) {
-  po::variables_map vm;
-  try {
-    po::command_line_parser parser(args);
-    parser.options(opts);
-    if (pos) parser.positional(*pos);
-    po::store(parser.run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(std::string("deploy: ") + e.what() + "\n" + kUsage);
-  }
-  return vm;
-}
 
 std::set<std::string> split_stages(const std::string& list) {
   std::set<std::string> out;
@@ -127,21 +100,30 @@ nlohmann::json deployment_json(const DeploymentRecord& d) {
 
 }  // namespace
 
+// The words were parsed by the host against "commands" in plugin.json
+// (`deploy --config F` is `deploy run --config F`: "default_subcommand").
 int DeployCommand::run(const CommandInvocation& inv) {
-  if (inv.args.empty() || inv.args[0] == "--help" || inv.args[0] == "-h" || inv.args[0] == "help") {
-    (inv.args.empty() ? inv.err : inv.out) << kUsage;
-    return inv.args.empty() ? kExitUsage : kExitOk;
-  }
-  const std::string sub = inv.args[0];
-  const std::vector<std::string> args(inv.args.begin() + 1, inv.args.end());
+  const ParsedArgs& vm = inv.parsed;
+  const std::string& sub = vm.subcommand();
   const bool json = inv.output.json;
 
-  po::options_description common;
-  common.add_options()("state-db", po::value<std::string>(), "state database")(
-      "json", po::bool_switch(), "JSON output");
-  auto db_path = [&](const po::variables_map& vm) {
-    return vm.count("state-db") ? fs::path(vm["state-db"].as<std::string>())
-                                : host_.paths().state_dir / "deploy.db";
+  auto db_path = [&](const ParsedArgs& a) {
+    return a.given("state-db") ? fs::path(a.get("state-db")) : host_.paths().state_dir / "deploy.db";
+  };
+  // A deployment id: the positional ID or the documented --deployment-id.
+  auto deployment_id = [&](bool required) -> std::optional<std::int64_t> {
+    if (vm.given("deployment-id") && !vm.positionals().empty())
+      throw UsageError("give the deployment id once: ID or --deployment-id ID\n" + vm.usage());
+    const std::string text = vm.given("deployment-id") ? vm.get("deployment-id") : vm.positional(0);
+    if (text.empty()) {
+      if (required) throw UsageError("missing deployment ID\n" + vm.usage());
+      return std::nullopt;
+    }
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size())
+      throw InputError("deploy " + sub, "'" + text + "' is not a deployment id (a number, as 'deploy list' shows)");
+    return id;
   };
   auto log_root = [&](const fs::path& db) { return db.parent_path() / "deploy-logs"; };
   auto executor_named = [&](const std::string& name) { return host_.registry().get<Executor>(name); };
@@ -164,22 +146,15 @@ int DeployCommand::run(const CommandInvocation& inv) {
   };
 
   if (sub == "run") {
-    po::options_description o;
-    o.add(common);
-    o.add_options()("config", po::value<std::string>()->required(), "deploy.yaml")(
-        "stages", po::value<std::string>(), "comma-separated stages")(
-        "executor", po::value<std::string>(), "executor service")("dry-run", po::bool_switch(), "")(
-        "jobs,j", po::value<int>()->default_value(default_jobs()), "")("keep-going,k", po::bool_switch(), "");
-    auto vm = parse(args, o);
-    auto spec = load_deploy_spec(vm["config"].as<std::string>());
+    auto spec = load_deploy_spec(vm.get("config"));
     DeployOptions opt;
-    if (vm.count("stages")) opt.stages = split_stages(vm["stages"].as<std::string>());
-    opt.executor = vm.count("executor") ? vm["executor"].as<std::string>()
+    for (const auto& list : vm.all("stages")) opt.stages.merge(split_stages(list));
+    opt.executor = vm.given("executor") ? vm.get("executor")
                                         : host_.config().value<std::string>("deploy.executor", "local");
-    opt.jobs = vm["jobs"].as<int>();
-    if (opt.jobs < 1) throw UsageError("deploy run: --jobs must be at least 1");
-    opt.keep_going = vm["keep-going"].as<bool>();
-    if (vm["dry-run"].as<bool>()) {
+    opt.jobs = static_cast<int>(vm.integer("jobs", default_jobs()));
+    if (opt.jobs < 1) throw UsageError("deploy run: --jobs must be at least 1\n" + vm.usage());
+    opt.keep_going = vm.given("keep-going");
+    if (vm.given("dry-run")) {
       auto g = expand_stages(spec, opt.stages);
       auto path = db_path(vm);
       if (fs::exists(path)) {
@@ -213,7 +188,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
     auto executor = executor_named(opt.executor);
     // A batch system queues what it cannot run yet: without --jobs, hand it
     // everything (it still waits for dependencies) instead of one per core.
-    if (vm["jobs"].defaulted() && executor->handles_dependencies()) opt.jobs = kBatchJobsInFlight;
+    if (!vm.given("jobs") && executor->handles_dependencies()) opt.jobs = kBatchJobsInFlight;
     auto path = db_path(vm);
     StateDb db(path);
     DeploymentRunner runner(db, host_.bus(), log_root(path));
@@ -222,15 +197,9 @@ int DeployCommand::run(const CommandInvocation& inv) {
   }
 
   if (sub == "resume") {
-    po::options_description o;
-    o.add(common);
-    o.add_options()("id", po::value<std::int64_t>()->required(), "deployment id");
-    po::positional_options_description pos;
-    pos.add("id", 1);
-    auto vm = parse(args, o, &pos);
     auto path = db_path(vm);
+    const std::int64_t id = *deployment_id(true);
     StateDb db(path);
-    auto id = vm["id"].as<std::int64_t>();
     auto rec = db.deployment(id);
     if (!rec) throw InputError("deploy resume", "no deployment with id " + std::to_string(id) + " in " + path.string());
     auto executor = executor_named(rec->executor);
@@ -240,14 +209,8 @@ int DeployCommand::run(const CommandInvocation& inv) {
   }
 
   if (sub == "rollback") {
-    po::options_description o;
-    o.add(common);
-    o.add_options()("id", po::value<std::int64_t>()->required(), "deployment id");
-    po::positional_options_description pos;
-    pos.add("id", 1);
-    auto vm = parse(args, o, &pos);
+    const std::int64_t id = *deployment_id(true);
     StateDb db(db_path(vm));
-    auto id = vm["id"].as<std::int64_t>();
     rollback_deployment(db, host_.bus(), id);
     auto rec = db.deployment(id);
     if (json)
@@ -259,13 +222,8 @@ int DeployCommand::run(const CommandInvocation& inv) {
   }
 
   if (sub == "status" || sub == "list") {
-    po::options_description o;
-    o.add(common);
-    o.add_options()("id", po::value<std::int64_t>(), "deployment id");
-    po::positional_options_description pos;
-    pos.add("id", 1);
-    auto vm = parse(args, o, &pos);
-    const bool as_json = json || vm["json"].as<bool>();
+    const bool as_json = json;
+    const auto wanted = sub == "status" ? deployment_id(false) : std::nullopt;
     auto path = db_path(vm);
     if (!fs::exists(path)) {
       if (sub == "list") {
@@ -291,7 +249,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
       return kExitOk;
     }
     if (all.empty()) throw InputError("deploy status", "no deployments recorded in " + path.string());
-    auto id = vm.count("id") ? vm["id"].as<std::int64_t>() : all.back().id;
+    auto id = wanted ? *wanted : all.back().id;
     auto rec = db.deployment(id);
     if (!rec) throw InputError("deploy status", "no deployment with id " + std::to_string(id));
     auto nodes = db.nodes(id);
@@ -329,22 +287,18 @@ int DeployCommand::run(const CommandInvocation& inv) {
   }
 
   if (sub == "plan") {
-    po::options_description o;
-    o.add(common);
-    o.add_options()("config", po::value<std::string>(), "deploy.yaml")("graph", po::value<std::string>(), "graph JSON")(
-        "stages", po::value<std::string>(), "")("workers,w", po::value<int>()->default_value(default_jobs()), "")(
-        "tiered", po::bool_switch(), "also simulate tiers with barriers");
-    auto vm = parse(args, o);
-    if (vm.count("config") == vm.count("graph"))
-      throw UsageError("deploy plan: give exactly one of --config deploy.yaml or --graph FILE\n" + std::string(kUsage));
-    int workers = vm["workers"].as<int>();
-    if (workers < 1) throw UsageError("deploy plan: --workers must be at least 1");
+    if (vm.given("config") == vm.given("graph"))
+      throw UsageError("deploy plan: give exactly one of --config deploy.yaml or --graph FILE\n" + vm.usage());
+    const int workers = static_cast<int>(vm.integer("workers", default_jobs()));
+    if (workers < 1) throw UsageError("deploy plan: --workers must be at least 1\n" + vm.usage());
     BuildGraph g;
-    if (vm.count("graph")) {
-      g = load_graph_file(vm["graph"].as<std::string>());
+    if (vm.given("graph")) {
+      g = load_graph_file(vm.get("graph"));
     } else {
-      auto spec = load_deploy_spec(vm["config"].as<std::string>());
-      g = expand_stages(spec, vm.count("stages") ? split_stages(vm["stages"].as<std::string>()) : std::set<std::string>{});
+      auto spec = load_deploy_spec(vm.get("config"));
+      std::set<std::string> stages;
+      for (const auto& list : vm.all("stages")) stages.merge(split_stages(list));
+      g = expand_stages(spec, stages);
       auto path = db_path(vm);
       if (fs::exists(path)) {
         StateDb db(path);
@@ -353,14 +307,14 @@ int DeployCommand::run(const CommandInvocation& inv) {
       }
     }
     auto plan = plan_schedule(g, workers);
-    if (json || vm["json"].as<bool>()) {
+    if (json) {
       auto j = schedule_json(g, plan.schedule);
-      if (vm["tiered"].as<bool>()) j["tiered"] = schedule_json(g, simulate_tiered_schedule(g, workers));
+      if (vm.given("tiered")) j["tiered"] = schedule_json(g, simulate_tiered_schedule(g, workers));
       inv.out << j.dump(2) << "\n";
     } else {
       print_schedule(inv.out, g, plan.schedule);
       inv.out << "policy:           " << plan.schedule.policy << "\n";
-      if (vm["tiered"].as<bool>()) {
+      if (vm.given("tiered")) {
         auto t = simulate_tiered_schedule(g, workers);
         inv.out << "tiers with barriers: " << minutes(t.makespan) << " min (" << std::fixed << std::setprecision(1)
                 << 100.0 * (1.0 - plan.schedule.makespan / t.makespan) << " % shorter with the DAG)\n";
@@ -369,7 +323,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
     return kExitOk;
   }
 
-  throw UsageError("deploy: unknown subcommand '" + sub + "'\n" + kUsage);
+  throw UsageError("deploy: unknown subcommand '" + sub + "'\n" + vm.usage());
 }
 
 }  // namespace spackext::deploy

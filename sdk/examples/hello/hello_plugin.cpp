@@ -19,8 +19,9 @@ class HelloCommand final : public spackext::Command {
   explicit HelloCommand(spackext::HostContext& host) : host_(host) {}
 
   int run(const spackext::CommandInvocation& inv) override {
-    if (inv.args.size() > 1) throw spackext::UsageError("hello: expected at most one NAME");
-    const std::string name = inv.args.empty() ? "world" : inv.args[0];
+    // The host parsed the words against "commands" in plugin.json (and
+    // answered --help and usage errors itself).
+    const std::string name = inv.parsed.positional(0, "world");
     auto greeter = host_.registry().get<Greeter>("default");
     const std::string text = greeter->greet(name);
     host_.bus().publish("hello.greeted", {{"name", name}, {"greeting", text}}, host_.plugin_name());

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spackext/command_model.hpp"
 #include "spackext/semver.hpp"
 
 namespace spackext {
@@ -28,6 +29,15 @@ struct ManifestCommand {
   std::string name;
   std::string description;
   std::vector<std::pair<std::string, std::string>> subcommands;  // name, description
+  // The command's whole description (command_model.hpp) as compact JSON,
+  // validated when the manifest is read and parsed again only for the
+  // command being run, so start-up does not pay for every plugin's model.
+  std::string definition;
+  // The definition declares options or positionals: the host parses the
+  // command's words. Otherwise the plugin gets them raw (CommandInvocation::args).
+  bool modelled = false;
+
+  CommandSpec spec() const;
 };
 
 struct ManifestRequirement {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "spackext/bus.hpp"
+#include "spackext/command_model.hpp"
 #include "spackext/config.hpp"
 #include "spackext/deploy_plan.hpp"
 #include "spackext/errors.hpp"

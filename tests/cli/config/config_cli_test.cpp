@@ -131,7 +131,7 @@ TEST_F(ConfigCli, BadInputExits2AndWritesNothing) {
            {{"--arch", "zen44"}, "unknown microarchitecture 'zen44'"},
            {{"--var", "novalue"}, "'novalue' is not KEY=VALUE"},
            {{"--template", "nosuch"}, "unknown template set 'nosuch'"},
-           {{"--spack-version", "0.19"}, "unsupported Spack version '0.19'"}}) {
+           {{"--spack-version", "0.19"}, "'0.19' is not a valid value for --spack-version"}}) {
     std::vector<std::string> args = {"config", "generate"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     args.insert(args.end(), {"--output", out.string()});
@@ -158,6 +158,60 @@ TEST_F(ConfigCli, TemplateErrorNamesTemplateAndLine) {
             std::string::npos)
       << r.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+
+namespace {
+
+// The documented forms (shared/reference/seed-interface.md), verbatim.
+TEST_F(ConfigCli, DocumentedGenerateWithoutOutputWritesANamedFolderOnce) {
+  auto r = run({"config", "generate", "--provider", "aws", "--instance-type", "c5.24xlarge"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path out = home_ / "aws-c5.24xlarge-config";
+  EXPECT_NE(r.err.find("aws-c5.24xlarge-config"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(out / "packages.yaml"));
+  EXPECT_EQ(run({"config", "validate", out.string()}).exit_code, 0);
+  // Not over an existing non-empty folder without --force.
+  const std::string before = t::read_file(out / "packages.yaml");
+  auto again = run({"config", "generate", "--provider", "aws", "--instance-type", "c5.24xlarge"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
+  EXPECT_EQ(t::read_file(out / "packages.yaml"), before);
+  EXPECT_EQ(run({"config", "generate", "--provider", "aws", "--instance-type", "c5.24xlarge", "--force"}).exit_code,
+            0);
+}
+
+TEST_F(ConfigCli, DocumentedMultiLabLoopShowsEachLabsVariables) {
+  ASSERT_EQ(run({"config", "template", "create", "--name", "multi-lab"}).exit_code, 0);
+  for (std::string lab : {"physics", "chemistry", "bio"}) {
+    auto r = run({"config", "generate", "--template", "multi-lab", "--var", "lab_name=" + lab, "--var",
+                  "lab_storage=/labs/" + lab + "/spack", "--output", "configs/" + lab + "/"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path out = home_ / "configs" / lab;
+    const std::string config = t::read_file(out / "config.yaml");
+    EXPECT_NE(config.find("# lab_name = " + lab), std::string::npos) << config;
+    EXPECT_NE(config.find("# lab_storage = /labs/" + lab + "/spack"), std::string::npos) << config;
+    EXPECT_EQ(run({"config", "validate", out.string()}).exit_code, 0);
+  }
+}
+
+TEST_F(ConfigCli, DocumentedTemplateVariablesAreOffered) {
+  ASSERT_EQ(run({"config", "template", "create", "documented"}).exit_code, 0);
+  const fs::path set = home_ / ".config/spack-ext/templates/site-config/documented";
+  ASSERT_TRUE(fs::exists(set)) << set;
+  // The seed's template, in mustache, as one extra file of the set.
+  t::write_file(set / "site.txt.mustache",
+                "site: {{site_name}} arch: {{architecture}} target: {{target_arch}}\n"
+                "{{#detected_compilers}}compiler: {{name}}@{{version}} cc={{cc}} cxx={{cxx}} f77={{f77}}\n"
+                "{{/detected_compilers}}"
+                "{{#use_buildcache}}buildcache: {{buildcache_url}}\n{{/use_buildcache}}");
+  auto r = run({"config", "generate", "--template", "documented", "--arch", "x86_64_v4", "--var",
+                "mirror_url=file:///srv/cache", "--output", (home_ / "doc").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = t::read_file(home_ / "doc" / "site.txt");
+  EXPECT_NE(text.find("site: site arch: x86_64_v4 target: x86_64_v4"), std::string::npos) << text;
+  EXPECT_NE(text.find("buildcache: file:///srv/cache"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "spackext/command_model.hpp"
+
 namespace spackext::testing {
 
 namespace fs = std::filesystem;
@@ -69,6 +71,12 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options = 
 // Runs the built spack-ext host with an isolated HOME/XDG dirs under `home`.
 RunResult run_host(const std::vector<std::string>& args, const fs::path& home,
                    RunOptions options = {});
+
+// Parses a command's words against the model in a plugin.json exactly as the
+// host does (UsageError on bad words), for tests that run a command object
+// without the host.
+ParsedArgs parse_command_words(const fs::path& plugin_json, const std::string& command,
+                               const std::vector<std::string>& words);
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();

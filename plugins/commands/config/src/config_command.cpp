@@ -2,8 +2,6 @@
 
 #include <ostream>
 
-#include <boost/program_options.hpp>
-
 #include "scope_validator.hpp"
 #include "site_generator.hpp"
 #include "spackext/errors.hpp"
@@ -12,57 +10,20 @@
 namespace spackext::config {
 
 namespace fs = std::filesystem;
-namespace po = boost::program_options;
 using json = nlohmann::json;
 
-namespace {
-
-constexpr const char* kUsage =
-    "usage: spack-ext config generate [--auto-detect] [--provider P --instance-type T --region R]\n"
-    "                                 [--arch A] [--site NAME] [--template NAME] [--var KEY=VALUE ...]\n"
-    "                                 [--spack-version 1.1|0.23] [--compiler-prefix DIR ...] [--rescan] --output DIR\n"
-    "       spack-ext config validate DIR|FILE...\n"
-    "       spack-ext config template list\n"
-    "       spack-ext config template create NAME [--from SET]\n";
-
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& options,
-                        const po::positional_options_description& positional) {
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + "\n" + kUsage);
-  }
-  return vm;
-}
-
-}  // namespace
-
+// The words were parsed by the host against "commands" in plugin.json.
 int ConfigCommand::run(const CommandInvocation& inv) {
-  if (inv.args.empty() || inv.args[0] == "--help" || inv.args[0] == "-h") {
-    (inv.args.empty() ? inv.err : inv.out) << kUsage;
-    return inv.args.empty() ? kExitUsage : kExitOk;
-  }
-  const std::string& sub = inv.args[0];
-  std::vector<std::string> rest(inv.args.begin() + 1, inv.args.end());
-  if (sub == "validate") return validate(inv, rest);
-  if (sub == "generate") return generate(inv, rest);
-  if (sub == "template") return templates(inv, rest);
-  throw UsageError("unknown subcommand 'config " + sub + "'\n" + kUsage);
+  const std::string& sub = inv.parsed.subcommand();
+  if (sub == "validate") return validate(inv, inv.parsed);
+  if (sub == "generate") return generate(inv, inv.parsed);
+  return templates(inv, inv.parsed);
 }
 
-int ConfigCommand::validate(const CommandInvocation& inv, const std::vector<std::string>& args) {
-  po::options_description options;
-  options.add_options()("path", po::value<std::vector<std::string>>()->multitoken(), "scope or file");
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  auto vm = parse(args, options, positional);
-  if (!vm.count("path")) throw UsageError(std::string("config validate needs a DIR or FILE\n") + kUsage);
-
+int ConfigCommand::validate(const CommandInvocation& inv, const ParsedArgs& args) {
   ScopeValidator validator;
   std::vector<ValidationIssue> issues;
-  for (const auto& p : vm["path"].as<std::vector<std::string>>()) {
+  for (const auto& p : args.positionals()) {
     auto found = fs::is_directory(p) ? validator.validate_scope(p) : validator.validate_file(p);
     issues.insert(issues.end(), found.begin(), found.end());
   }
@@ -79,32 +40,24 @@ int ConfigCommand::validate(const CommandInvocation& inv, const std::vector<std:
   return issues.empty() ? kExitOk : kExitUsage;
 }
 
-int ConfigCommand::generate(const CommandInvocation& inv, const std::vector<std::string>& args) {
+int ConfigCommand::generate(const CommandInvocation& inv, const ParsedArgs& args) {
   GenerateRequest r;
-  std::vector<std::string> vars, prefixes;
-  std::string output;
-  po::options_description options;
-  options.add_options()
-      ("auto-detect", po::bool_switch(&r.auto_detect))
-      ("provider", po::value(&r.provider))
-      ("instance-type", po::value(&r.instance_type))
-      ("region", po::value(&r.region))
-      ("arch", po::value(&r.arch))
-      ("site", po::value(&r.site))
-      ("template", po::value(&r.template_set)->default_value("default"))
-      ("var", po::value(&vars)->composing())
-      ("spack-version", po::value(&r.spack_version)->default_value("1.1"))
-      ("compiler-prefix", po::value(&prefixes)->composing())
-      ("rescan", po::bool_switch(&r.rescan))
-      ("output,o", po::value(&output));
-  parse(args, options, {});
-  if (output.empty()) throw UsageError(std::string("config generate needs --output DIR\n") + kUsage);
-  r.output = output;
-  for (const auto& v : vars) {
+  r.auto_detect = args.given("auto-detect");
+  r.provider = args.get("provider");
+  r.instance_type = args.get("instance-type");
+  r.region = args.get("region");
+  r.arch = args.get("arch");
+  r.site = args.get("site");
+  r.template_set = args.get("template");
+  r.spack_version = args.get("spack-version");
+  r.rescan = args.given("rescan");
+  r.output = args.get("output");
+  r.force = args.given("force");
+  for (const auto& v : args.all("var")) {
     auto [key, value] = parse_var(v);
     r.vars[key] = value;
   }
-  for (const auto& p : prefixes) r.compiler_prefixes.emplace_back(p);
+  for (const auto& p : args.all("compiler-prefix")) r.compiler_prefixes.emplace_back(p);
 
   SiteGenerator generator(host_.registry(),
                           TemplateStore(TemplateStore::default_roots(host_.paths().config_dir,
@@ -118,20 +71,15 @@ int ConfigCommand::generate(const CommandInvocation& inv, const std::vector<std:
                    .dump(2)
             << "\n";
   } else {
+    if (!args.given("output")) inv.err << "wrote " << result.output.string() << "/ (no --output given)\n";
     for (const auto& f : result.files) inv.out << (result.output / f).string() << "\n";
   }
   return kExitOk;
 }
 
-int ConfigCommand::templates(const CommandInvocation& inv, const std::vector<std::string>& args) {
+int ConfigCommand::templates(const CommandInvocation& inv, const ParsedArgs& args) {
   TemplateStore store(TemplateStore::default_roots(host_.paths().config_dir, host_.paths().data_dir));
-  std::string action, name, from = "default";
-  po::options_description options;
-  options.add_options()("action", po::value(&action))("name", po::value(&name))("from", po::value(&from));
-  po::positional_options_description positional;
-  positional.add("action", 1).add("name", 1);
-  parse(args, options, positional);
-  if (action == "list") {
+  if (args.subcommand() == "template list") {
     json list = json::array();
     for (const auto& set : store.list()) {
       list.push_back({{"name", set.name}, {"path", set.dir.string()}, {"files", set.files}});
@@ -140,13 +88,13 @@ int ConfigCommand::templates(const CommandInvocation& inv, const std::vector<std
     if (inv.output.json) inv.out << list.dump(2) << "\n";
     return kExitOk;
   }
-  if (action == "create") {
-    if (name.empty()) throw UsageError(std::string("config template create needs a NAME\n") + kUsage);
-    auto set = store.create(name, from);
-    inv.out << set.dir.string() << "\n";
-    return kExitOk;
-  }
-  throw UsageError("config template needs 'list' or 'create'\n" + std::string(kUsage));
+  // `template create NAME` and the documented `template create --name NAME`.
+  const std::string name = args.given("name") ? args.get("name") : args.positional(0);
+  if (name.empty() || (args.given("name") && !args.positionals().empty()))
+    throw UsageError("config template create needs one NAME (positional or --name)\n" + args.usage());
+  auto set = store.create(name, args.get("from"));
+  inv.out << set.dir.string() << "\n";
+  return kExitOk;
 }
 
 }  // namespace spackext::config

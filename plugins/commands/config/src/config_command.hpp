@@ -12,9 +12,9 @@ class ConfigCommand final : public Command {
   int run(const CommandInvocation& invocation) override;
 
  private:
-  int validate(const CommandInvocation& inv, const std::vector<std::string>& args);
-  int generate(const CommandInvocation& inv, const std::vector<std::string>& args);
-  int templates(const CommandInvocation& inv, const std::vector<std::string>& args);
+  int validate(const CommandInvocation& inv, const ParsedArgs& args);
+  int generate(const CommandInvocation& inv, const ParsedArgs& args);
+  int templates(const CommandInvocation& inv, const ParsedArgs& args);
 
   HostContext& host_;
 };

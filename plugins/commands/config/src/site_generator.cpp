@@ -392,14 +392,52 @@ json SiteGenerator::build_context(const GenerateRequest& r) {
     ctx[k] = v.is_string() ? v.get<std::string>() : v.dump();
   }
   ctx["has_mirror"] = ctx.contains("mirror_url") && !ctx["mirror_url"].get<std::string>().empty();
+
+  // The names the documented template interface uses (site_name above).
+  ctx["architecture"] = ctx["target"];
+  ctx["target_arch"] = ctx["target"];
+  ctx["use_buildcache"] = ctx["has_mirror"];
+  ctx["buildcache_url"] = ctx.value("mirror_url", "");
+  json detected = json::array();
+  for (const auto& c : ctx["compilers"])
+    detected.push_back({{"name", c.value("package", "")}, {"version", c.value("version", "")},
+                        {"cc", c.value("c", "")}, {"cxx", c.value("cxx", "")}, {"f77", c.value("fortran", "")}});
+  ctx["detected_compilers"] = detected;
+  // The user's variables, listed in each file's header so a generated scope
+  // says what it was made from (one line each: a value never breaks a comment).
+  json variables = json::array();
+  for (const auto& [k, v] : user.items()) {
+    std::string value = ctx[k].get<std::string>();
+    std::replace(value.begin(), value.end(), '\n', ' ');
+    variables.push_back({{"name", k}, {"value", value}});
+  }
+  ctx["variables"] = variables;
   return ctx;
 }
 
+fs::path default_output_folder(const GenerateRequest& r) {
+  std::string name;
+  if (!r.site.empty()) name = r.site;
+  else if (!r.provider.empty() && !r.instance_type.empty()) name = r.provider + "-" + r.instance_type;
+  else if (!r.provider.empty()) name = r.provider;
+  else {
+    char host[256] = {};
+    name = ::gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "site";
+  }
+  for (auto& c : name)
+    if (c == '/' || c == '\\' || c == ' ') c = '_';
+  return fs::path(name + "-config");
+}
+
 GenerateResult SiteGenerator::generate(const GenerateRequest& request) {
-  if (request.output.empty()) throw UsageError("config generate needs --output DIR");
   TemplateSet set = templates_.find(request.template_set);
   GenerateResult result;
-  result.output = request.output;
+  result.output = request.output.empty() ? default_output_folder(request) : request.output.lexically_normal();
+  if (result.output.filename().empty()) result.output = result.output.parent_path();  // "configs/lab/"
+  if (request.output.empty() && !request.force && fs::is_directory(result.output) &&
+      !fs::is_empty(result.output))
+    throw InputError(result.output.string(),
+                     "exists and is not empty; give --output DIR, or --force to write into it");
   result.context = build_context(request);
 
   ScopeValidator validator;
@@ -419,7 +457,7 @@ GenerateResult SiteGenerator::generate(const GenerateRequest& request) {
     rendered.emplace_back(name, std::move(text));
     result.files.push_back(name);
   }
-  publish(request.output, rendered);
+  publish(result.output, rendered);
   return result;
 }
 

@@ -30,7 +30,8 @@ struct GenerateRequest {
   std::string spack_version = "1.1";        // 1.x: compilers as externals; 0.23: compilers.yaml
   std::vector<std::filesystem::path> compiler_prefixes;
   bool rescan = false;  // ask every tool again instead of trusting remembered versions (--rescan)
-  std::filesystem::path output;
+  std::filesystem::path output;  // empty: a folder named after the site or instance, in the current one
+  bool force = false;            // write into an existing non-empty default folder
 };
 
 struct GenerateResult {
@@ -38,6 +39,10 @@ struct GenerateResult {
   std::vector<std::string> files;  // written, in template order
   nlohmann::json context;          // what the templates saw
 };
+
+// The folder `config generate` writes to without --output: named after the
+// site, or the provider and instance type, or this host.
+std::filesystem::path default_output_folder(const GenerateRequest& request);
 
 // "KEY=VALUE" -> {KEY, VALUE}; InputError for anything else.
 std::pair<std::string, std::string> parse_var(const std::string& text);

@@ -5,7 +5,6 @@
 #include <ostream>
 #include <sstream>
 
-#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
 #include <spackext/errors.hpp>
@@ -14,22 +13,13 @@
 #include "build_profiles.hpp"
 #include "compiler_spec.hpp"
 #include "cpu_source.hpp"
+#include "default_compiler.hpp"
 #include "host_detection.hpp"
 #include "packages_yaml.hpp"
 
 namespace spackext::optimize {
 
-namespace po = boost::program_options;
-
 namespace {
-
-constexpr const char* kUsage =
-    "usage: spack-ext optimize <subcommand> [options]\n"
-    "  detect    [--cpuinfo FILE] [--machine M] [--microarch-db FILE] [--json]\n"
-    "  recommend --compiler NAME@VERSION [--arch A] [--package P] [--profiles FILE]\n"
-    "            [--microarch-db FILE] [--json]\n"
-    "  generate  [--arch A] [--compiler NAME@VERSION] [--profiles FILE] [--microarch-db FILE]\n"
-    "            --output packages.yaml\n";
 
 std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string out;
@@ -37,27 +27,15 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   return out;
 }
 
-// Parses subcommand options; unknown options and stray words are usage errors.
-po::variables_map parse(const std::string& sub, const po::options_description& desc,
-                        const std::vector<std::string>& args) {
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError("optimize " + sub + ": " + e.what());
-  }
-  return vm;
+// An option's value if it was given on the command line.
+std::optional<std::string> opt(const ParsedArgs& args, const char* key) {
+  if (!args.given(key)) return std::nullopt;
+  return args.get(key);
 }
 
-std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
-  if (!vm.count(key)) return std::nullopt;
-  return vm[key].as<std::string>();
-}
-
-std::shared_ptr<const microarch::Database> base_database(const po::variables_map& vm) {
+std::shared_ptr<const microarch::Database> base_database(const ParsedArgs& args) {
   std::optional<std::filesystem::path> file;
-  if (auto f = opt(vm, "microarch-db")) file = *f;
+  if (auto f = opt(args, "microarch-db")) file = *f;
   return microarch::Database::resolve(file);
 }
 
@@ -72,36 +50,22 @@ nlohmann::json to_json(const MicroarchDetection& d) {
 OptimizeCommand::OptimizeCommand(OptimizerSource optimizers, std::filesystem::path host_cpuinfo)
     : optimizers_(std::move(optimizers)), host_cpuinfo_(std::move(host_cpuinfo)) {}
 
+// The words were parsed by the host against "commands" in plugin.json.
 int OptimizeCommand::run(const CommandInvocation& inv) {
-  if (inv.args.empty() || inv.args[0] == "--help" || inv.args[0] == "-h" || inv.args[0] == "help") {
-    if (inv.args.empty()) throw UsageError(std::string("optimize: missing subcommand\n") + kUsage);
-    inv.out << kUsage;
-    return kExitOk;
-  }
-  const std::string sub = inv.args[0];
-  std::vector<std::string> rest(inv.args.begin() + 1, inv.args.end());
-  // --json may also reach us after the subcommand.
-  rest.erase(std::remove(rest.begin(), rest.end(), "--json"), rest.end());
-  if (sub == "detect") return detect(rest, inv);
-  if (sub == "recommend") return recommend(rest, inv);
-  if (sub == "generate") return generate(rest, inv);
-  throw UsageError("optimize: unknown subcommand '" + sub + "' (expected detect, recommend, generate)");
+  const std::string& sub = inv.parsed.subcommand();
+  if (sub == "detect") return detect(inv.parsed, inv);
+  if (sub == "recommend") return recommend(inv.parsed, inv);
+  return generate(inv.parsed, inv);
 }
 
-
-int OptimizeCommand::detect(const std::vector<std::string>& args, const CommandInvocation& inv) {
-  po::options_description desc("optimize detect");
-  desc.add_options()("cpuinfo", po::value<std::string>(), "read this cpuinfo file instead of the host's")(
-      "machine", po::value<std::string>(), "x86_64, aarch64, ppc64le, ppc64 or riscv64")(
-      "microarch-db", po::value<std::string>(), "archspec microarchitectures.json to use");
-  auto vm = parse("detect", desc, args);
-  auto machine = opt(vm, "machine");
+int OptimizeCommand::detect(const ParsedArgs& args, const CommandInvocation& inv) {
+  auto machine = opt(args, "machine");
   if (machine && !known_machine(*machine))
     throw InputError("--machine", "unknown machine '" + *machine +
                                       "' (expected x86_64, aarch64, ppc64le, ppc64 or riscv64)");
-  auto db = base_database(vm);
+  auto db = base_database(args);
   CpuSource source;
-  if (auto file = opt(vm, "cpuinfo")) {
+  if (auto file = opt(args, "cpuinfo")) {
     source = cpu_from_file(*file, machine);
   } else {
     source = cpu_from_host(host_cpuinfo_);
@@ -181,33 +145,39 @@ FlagsAdvice flags_for(const std::vector<std::shared_ptr<Optimizer>>& optimizers,
 
 }  // namespace
 
-int OptimizeCommand::recommend(const std::vector<std::string>& args, const CommandInvocation& inv) {
-  po::options_description desc("optimize recommend");
-  desc.add_options()("compiler", po::value<std::string>(), "NAME@VERSION, like gcc@13.2")(
-      "arch", po::value<std::string>(), "target (default: the detected host)")(
-      "package", po::value<std::string>(), "add the package's build profile")(
-      "profiles", po::value<std::string>(), "build profiles YAML (default: spack-ext's)")(
-      "microarch-db", po::value<std::string>(), "archspec microarchitectures.json to use");
-  auto vm = parse("recommend", desc, args);
-  auto compiler_text = opt(vm, "compiler");
-  if (!compiler_text) throw UsageError("optimize recommend: --compiler NAME@VERSION is required");
-  const auto compiler = parse_compiler_spec(*compiler_text);
-  auto db = base_database(vm);
+int OptimizeCommand::recommend(const ParsedArgs& args, const CommandInvocation& inv) {
+  // Without --compiler (the documented `optimize recommend --package hpl`):
+  // the compiler a build here would get, said on stderr.
+  CompilerSpec compiler;
+  std::string compiler_source = "--compiler";
+  if (args.given("compiler")) {
+    compiler = parse_compiler_spec(args.get("compiler"));
+  } else {
+    auto found = find_default_compiler();
+    if (!found)
+      throw InputError("--compiler", "no compiler given and none found ($CC, gcc or clang on PATH); give --compiler NAME@VERSION");
+    compiler = found->spec;
+    compiler_source = found->path;
+    if (!inv.output.quiet)
+      inv.err << "note: no --compiler given; using " << compiler.str() << " (" << found->path << ")\n";
+  }
+  auto db = base_database(args);
   auto optimizers = optimizers_();
-  const std::string target = target_name(opt(vm, "arch"), optimizers, host_cpuinfo_, db);
+  const std::string target = target_name(opt(args, "arch"), optimizers, host_cpuinfo_, db);
   auto advice = flags_for(optimizers, target, compiler, db);
   std::optional<BuildProfile> profile;
-  if (auto pkg = opt(vm, "package")) {
-    auto profiles = opt(vm, "profiles") ? load_profiles(*opt(vm, "profiles")) : default_profiles();
+  if (auto pkg = opt(args, "package")) {
+    auto profiles = opt(args, "profiles") ? load_profiles(*opt(args, "profiles")) : default_profiles();
     auto it = profiles.find(*pkg);
     profile = it == profiles.end() ? BuildProfile{} : it->second;
   }
   for (const auto& w : advice.warnings) inv.err << "warning: " << w << "\n";
   if (inv.output.json) {
     nlohmann::json j = {{"target", target}, {"compiler", compiler.name}, {"version", compiler.version},
+                        {"compiler_source", compiler_source},
                         {"flags", advice.flags}, {"warnings", advice.warnings}};
     if (profile) {
-      j["package"] = *opt(vm, "package");
+      j["package"] = *opt(args, "package");
       j["package_spec"] = profile->spec();
     }
     inv.out << j.dump(2) << "\n";
@@ -216,27 +186,19 @@ int OptimizeCommand::recommend(const std::vector<std::string>& args, const Comma
   inv.out << advice.flags << "\n";
   if (profile) {
     const auto spec = profile->spec();
-    inv.out << *opt(vm, "package") << ": " << (spec.empty() ? "(no build profile)" : spec) << "\n";
+    inv.out << *opt(args, "package") << ": " << (spec.empty() ? "(no build profile)" : spec) << "\n";
   }
   return kExitOk;
 }
 
-int OptimizeCommand::generate(const std::vector<std::string>& args, const CommandInvocation& inv) {
-  po::options_description desc("optimize generate");
-  desc.add_options()("arch", po::value<std::string>(), "target (default: the detected host)")(
-      "compiler", po::value<std::string>(), "NAME@VERSION to prefer")(
-      "profiles", po::value<std::string>(), "build profiles YAML (default: spack-ext's)")(
-      "output", po::value<std::string>(), "packages.yaml to write")(
-      "microarch-db", po::value<std::string>(), "archspec microarchitectures.json to use");
-  auto vm = parse("generate", desc, args);
-  auto output = opt(vm, "output");
-  if (!output) throw UsageError("optimize generate: --output FILE is required");
+int OptimizeCommand::generate(const ParsedArgs& args, const CommandInvocation& inv) {
+  auto output = opt(args, "output");
   std::optional<CompilerSpec> compiler;
-  if (auto c = opt(vm, "compiler")) compiler = parse_compiler_spec(*c);
-  auto profiles = opt(vm, "profiles") ? load_profiles(*opt(vm, "profiles")) : default_profiles();
-  auto db = base_database(vm);
+  if (auto c = opt(args, "compiler")) compiler = parse_compiler_spec(*c);
+  auto profiles = opt(args, "profiles") ? load_profiles(*opt(args, "profiles")) : default_profiles();
+  auto db = base_database(args);
   auto optimizers = optimizers_();
-  const std::string target = target_name(opt(vm, "arch"), optimizers, host_cpuinfo_, db);
+  const std::string target = target_name(opt(args, "arch"), optimizers, host_cpuinfo_, db);
   bool known = false;
   for (const auto& o : optimizers) {
     auto names = o->targets(db);

@@ -24,9 +24,9 @@ class OptimizeCommand final : public Command {
   int run(const CommandInvocation& invocation) override;
 
  private:
-  int detect(const std::vector<std::string>& args, const CommandInvocation& inv);
-  int recommend(const std::vector<std::string>& args, const CommandInvocation& inv);
-  int generate(const std::vector<std::string>& args, const CommandInvocation& inv);
+  int detect(const ParsedArgs& args, const CommandInvocation& inv);
+  int recommend(const ParsedArgs& args, const CommandInvocation& inv);
+  int generate(const ParsedArgs& args, const CommandInvocation& inv);
 
   OptimizerSource optimizers_;
   std::filesystem::path host_cpuinfo_;
