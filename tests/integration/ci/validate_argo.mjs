@@ -3,9 +3,10 @@
 // as JSON ({task: [dependencies]}) for the test to compare with the plan.
 // usage: node validate_argo.mjs NODE_MODULES FILE
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const [nm, file] = process.argv.slice(2);
-const yaml = (await import(nm + "/js-yaml/dist/js-yaml.mjs")).default;
+const yaml = createRequire(nm + "/")("js-yaml");  // CommonJS in every version
 const doc = yaml.load(readFileSync(file, "utf8"));
 const kind = doc.kind === "WorkflowTemplate" ? "WorkflowTemplate" : "Workflow";
 const mod = await import(`${nm}/@kubernetes-models/argo-workflows/argoproj.io/v1alpha1/${kind}.js`);
