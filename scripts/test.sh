@@ -10,3 +10,10 @@ done
 "$root/scripts/build.sh"
 build="${SPACKEXT_BUILD_DIR:-$root/build}"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@"
+# The Debian packages take a second build tree (build-deb) and minutes, more
+# than a ctest case may: they are built, linted and exercised here, after the
+# suite. SPACKEXT_SKIP_DEBS=1 skips them.
+if [[ "${SPACKEXT_SKIP_DEBS:-0}" != 1 ]]; then
+  "$root/packaging/build-debs.sh"
+  "$root/packaging/check-debs.sh"
+fi
