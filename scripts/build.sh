@@ -7,8 +7,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SPACKEXT_BUILD_DIR:-$root/build}"
+. "$root/scripts/ccache-env.sh"
 if [[ ! -f "$build/build.ninja" ]]; then
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${ccache_args[@]}"
 fi
 if [[ "${1:-}" == "runtime" ]]; then
   cmake --build "$build" --target spackext_runtime

@@ -16,3 +16,11 @@ ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@"
 if [[ -n "${SPACKEXT_FUZZ_SECONDS:-}" ]]; then
   "$root/scripts/fuzz.sh" "$SPACKEXT_FUZZ_SECONDS"
 fi
+# The Debian packages take a second build tree (build-deb, configured for
+# /usr; ccache makes its compiles hits of the first) and minutes, more than a
+# ctest case may: they are built, linted and exercised here, after the suite.
+# SPACKEXT_SKIP_DEBS=1 skips them.
+if [[ "${SPACKEXT_SKIP_DEBS:-0}" != 1 ]]; then
+  "$root/packaging/build-debs.sh"
+  "$root/packaging/check-debs.sh"
+fi

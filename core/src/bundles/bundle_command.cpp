@@ -136,6 +136,11 @@ int install(const BundleEnvironment& env, const std::vector<std::string>& words)
   o.warn = [&](const std::string& s) { *env.log << "warning: " << s << "\n"; };
   VerifiedBundle b = read_verified_bundle(a.positional[0], o);
   InstallOutcome r = install_bundle(b, scope == Scope::site ? env.site_plugins : env.user_plugins);
+  if (!b.signer.empty() && !env.cache_dir.empty()) {  // the next `verify` need not start gpg for it
+    SignatureCache cache(env.cache_dir / "bundle-signatures.json", key_dirs(env, scope));
+    cache.remember(b.manifest_text, b.signature, b.signer);
+    cache.save();
+  }
   if (env.output.json) {
     json j{{"name", b.manifest.name}, {"folder", r.folder.string()}, {"replaced", r.replaced},
            {"signer", b.signer.empty() ? json(nullptr) : json(b.signer)}, {"plugins", json::array()}};
