@@ -198,7 +198,7 @@ TEST_F(GcsIntegration, GenerationPreconditions) {
   try {
     put_bytes(store, "index.json", "v1 again", create);
     FAIL() << "create-only write replaced an object";
-  } catch (const Error& e) {
+  } catch (const PreconditionFailed& e) {
     EXPECT_NE(std::string(e.what()).find("precondition"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("index.json"), std::string::npos) << e.what();
   }
@@ -206,7 +206,7 @@ TEST_F(GcsIntegration, GenerationPreconditions) {
   replace.if_match = first.etag;
   auto second = put_bytes(store, "index.json", "v2", replace);
   EXPECT_NE(second.etag, first.etag);
-  EXPECT_THROW(put_bytes(store, "index.json", "v3 from a stale reader", replace), Error);  // first.etag is stale
+  EXPECT_THROW(put_bytes(store, "index.json", "v3 from a stale reader", replace), PreconditionFailed);  // stale
   EXPECT_EQ(buildcache::read_object(store, "index.json"), "v2");
   // The same through a resumable session (checked when it starts).
   const auto big = random_bytes(600 * 1024, 3);
