@@ -66,29 +66,65 @@ class Renderer {
         options_.volume_claim.empty() ? ArgoPipeline::kDefaultClaim : options_.volume_claim;
     spec["volumes"].push_back(volume);
 
-    YAML::Node dag_tasks(YAML::NodeType::Sequence);
+    // Argo allows 200 tasks in one dag template: a larger plan is cut, in
+    // dependency order, into part templates that the main dag orders.
+    const auto order = plan_.topological_order();
+    const std::size_t parts = (order.size() + ArgoPipeline::kMaxDagTasks - 1) / ArgoPipeline::kMaxDagTasks;
+    std::unordered_map<std::string, std::size_t> part_of;
+    for (std::size_t k = 0; k < order.size(); ++k) part_of[plan_.jobs[order[k]].name] = k / ArgoPipeline::kMaxDagTasks;
+    std::vector<YAML::Node> part_tasks;  // YAML::Node copies share their node: make each
+    for (std::size_t k = 0; k < std::max<std::size_t>(parts, 1); ++k) part_tasks.emplace_back(YAML::NodeType::Sequence);
+    std::vector<std::set<std::size_t>> part_deps(part_tasks.size());
     std::set<std::string> used_stages;
-    for (auto i : plan_.topological_order()) {
+    for (auto i : order) {
       const auto& job = plan_.jobs[i];
+      const auto part = part_of.at(job.name);
       used_stages.insert(job.stage);
       YAML::Node t;
       t["name"] = task_of.at(job.name);
       t["template"] = template_of.at(job.stage);
-      if (!job.needs.empty()) {
-        YAML::Node deps(YAML::NodeType::Sequence);
-        for (const auto& n : job.needs) deps.push_back(task_of.at(n));
-        t["dependencies"] = deps;
+      YAML::Node deps(YAML::NodeType::Sequence);
+      for (const auto& n : job.needs) {
+        if (part_of.at(n) == part)
+          deps.push_back(task_of.at(n));
+        else
+          part_deps[part].insert(part_of.at(n));
       }
+      if (deps.size()) t["dependencies"] = deps;
       YAML::Node p;
       p["name"] = "script";
       p["value"] = job_shell_script(job);
       t["arguments"]["parameters"].push_back(p);
-      dag_tasks.push_back(t);
+      part_tasks[part].push_back(t);
     }
     YAML::Node main;
     main["name"] = "main";
-    main["dag"]["tasks"] = dag_tasks;
-    spec["templates"].push_back(main);
+    if (parts <= 1) {
+      main["dag"]["tasks"] = part_tasks[0];
+      spec["templates"].push_back(main);
+    } else {
+      out_.warnings.push_back("Argo allows " + std::to_string(ArgoPipeline::kMaxDagTasks) + " tasks per dag: the " +
+                              std::to_string(order.size()) + " jobs are cut into " + std::to_string(parts) +
+                              " parts, and a job that needs one in an earlier part waits for that whole part");
+      YAML::Node tasks(YAML::NodeType::Sequence);
+      for (std::size_t k = 0; k < parts; ++k) {
+        YAML::Node t;
+        t["name"] = "part-" + std::to_string(k + 1);
+        t["template"] = "part-" + std::to_string(k + 1);
+        YAML::Node deps(YAML::NodeType::Sequence);
+        for (auto d : part_deps[k]) deps.push_back("part-" + std::to_string(d + 1));
+        if (deps.size()) t["dependencies"] = deps;
+        tasks.push_back(t);
+      }
+      main["dag"]["tasks"] = tasks;
+      spec["templates"].push_back(main);
+      for (std::size_t k = 0; k < parts; ++k) {
+        YAML::Node t;
+        t["name"] = "part-" + std::to_string(k + 1);
+        t["dag"]["tasks"] = part_tasks[k];
+        spec["templates"].push_back(t);
+      }
+    }
     for (const auto& s : plan_.stages)
       if (used_stages.count(s.name)) spec["templates"].push_back(stage_template(s, template_of.at(s.name)));
     doc["spec"] = spec;

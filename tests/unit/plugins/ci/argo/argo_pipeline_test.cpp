@@ -84,8 +84,22 @@ TEST(ArgoPipeline, NeedsAnImageAndAKnownKind) {
 TEST(ArgoPipeline, Stack516) {
   SPACKEXT_REQUIRE_FIXTURE(stack, "fixtures/deploy/stack-516.json");
   auto plan = deploy::DeployPlanner().plan({{}, stack, {}});
-  auto doc = YAML::Load(ci::ArgoPipeline().render(plan, with_image()).files[0].content);
-  EXPECT_EQ(template_named(doc, "main")["dag"]["tasks"].size(), 516u);
+  auto out = ci::ArgoPipeline().render(plan, with_image());
+  auto doc = YAML::Load(out.files[0].content);
+  // At most 200 tasks per dag: three parts, each after the parts it needs.
+  auto main = template_named(doc, "main")["dag"]["tasks"];
+  ASSERT_EQ(main.size(), 3u);
+  EXPECT_FALSE(main[0]["dependencies"]);
+  EXPECT_EQ(main[2]["dependencies"][0].as<std::string>(), "part-1");
+  std::size_t tasks = 0;
+  for (auto p : {"part-1", "part-2", "part-3"}) {
+    auto t = template_named(doc, p)["dag"]["tasks"];
+    EXPECT_LE(t.size(), 200u);
+    tasks += t.size();
+  }
+  EXPECT_EQ(tasks, 516u);
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_NE(out.warnings[0].find("Argo allows 200 tasks per dag"), std::string::npos);
 }
 
 }  // namespace
