@@ -20,13 +20,17 @@ class CommandModelCli : public ::testing::Test {
 TEST_F(CommandModelCli, HelpAtEveryLevelExitsZero) {
   for (auto args : std::vector<std::vector<std::string>>{
            {"hello", "--help"}, {"hello", "-h"}, {"help", "hello"}, {"plugin", "--help"}, {"plugin", "info", "-h"},
-           {"help", "plugin", "info"}, {"completion", "--help"}}) {
+           {"help", "plugin", "info"}, {"completion", "--help"}, {"buildcache", "sync", "--help"},
+           {"buildcache", "keys", "export", "-h"}, {"deploy", "--help"}, {"config", "template", "create", "--help"}}) {
     auto r = host(args);
     EXPECT_EQ(r.exit_code, 0) << args[0] << " " << args[1] << "\n" << r.err;
     EXPECT_EQ(r.out.rfind("usage: spack-ext ", 0), 0u) << r.out;
   }
   auto r = host({"plugin", "info", "--help"});
   EXPECT_NE(r.out.find("usage: spack-ext plugin info NAME"), std::string::npos) << r.out;
+  auto sync = host({"buildcache", "sync", "--help"});
+  EXPECT_NE(sync.out.find("usage: spack-ext buildcache sync [options] SRC DST"), std::string::npos) << sync.out;
+  EXPECT_NE(sync.out.find("--skip-broken"), std::string::npos) << sync.out;
 }
 
 TEST_F(CommandModelCli, UsageErrorsShowThatSubcommandsUsage) {

@@ -1,6 +1,5 @@
 #include "buildcache/command.hpp"
 
-#include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -29,51 +28,21 @@
 
 namespace spackext::buildcache {
 
-namespace po = boost::program_options;
-
 namespace {
 
-const char* kUsage =
-    "usage: spack-ext buildcache <subcommand> [options]\n"
-    "  add-mirror NAME URL [--fetch-only] [--signed|--unsigned] [--autopush] [--type binary|source]\n"
-    "             [--endpoint-url U] [--profile P] [--s3-access-key-id ID | --s3-access-key-id-variable V]\n"
-    "             [--s3-access-key-secret-variable V] [--s3-access-token-variable V]\n"
-    "             [--oci-username U | --oci-username-variable V] [--oci-password-variable V]\n"
-    "             [--username U | --username-variable V] [--password-variable V] [--token-variable V]\n"
-    "             [--ca-bundle PEM] [--credentials-file JSON]   (https basic/bearer auth, TLS CA, GCS key)\n"
-    "  add-mirror --from-spack FILE [--replace]     import a Spack mirrors.yaml\n"
-    "  list-mirrors [--to-spack]                   (--to-spack prints a Spack mirrors.yaml)\n"
-    "  remove-mirror NAME\n"
-    "  list NAME|URL [QUERY...] [--scan]           query: name@ver %compiler@ver arch=... /hash\n"
-    "  stats NAME|URL\n"
-    "  verify NAME|URL [--keyring DIR] [--jobs N] [--no-signatures]\n"
-    "  update-index NAME|URL [--skip-broken]\n"
-    "  sync SRC DST [--only QUERY] [--jobs N] [--dry-run] [--skip-broken]\n"
-    "  sign NAME|URL --key FPR [--keyring DIR]    clearsign v3 manifests, publish the key\n"
-    "  health [NAME|URL ...] [--no-write]          (all configured mirrors by default)\n"
-    "  prune NAME|URL [--keep-lock spack.lock ...] [--older-than DAYS] [--orphans [--orphan-grace HOURS]] [--dry-run]\n"
-    "  keys list [--secret] | import FILE... | import --from-mirror NAME | export FPR [-o FILE]\n"
-    "       | trust FILE...                       [--keyring DIR]\n";
-
-struct Parsed {
-  po::variables_map vm;
-  std::vector<std::string> positional;
-};
-
-Parsed parse(const std::vector<std::string>& args, const po::options_description& options,
-             const std::string& sub) {
-  Parsed p;
-  po::options_description all;
-  all.add(options).add_options()("positional", po::value<std::vector<std::string>>(&p.positional));
-  po::positional_options_description pos;
-  pos.add("positional", -1);
+// A decimal number option (days); a UsageError naming it otherwise.
+double number(const ParsedArgs& p, const char* option) {
+  const std::string text = p.get(option);
+  std::size_t used = 0;
+  double value = 0;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), p.vm);
-    po::notify(p.vm);
-  } catch (const po::error& e) {
-    throw UsageError("buildcache " + sub + ": " + e.what() + "\n" + kUsage);
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
   }
-  return p;
+  if (used == 0 || used != text.size())
+    throw UsageError(std::string("--") + option + " expects a number, got '" + text + "'\n" + p.usage());
+  return value;
 }
 
 std::string human_bytes(std::uint64_t n) {
@@ -100,26 +69,22 @@ class Runner {
   Runner(HostContext& host, const CommandInvocation& inv, const BuildcacheCommand& cmd)
       : host_(host), inv_(inv), cmd_(cmd) {}
 
+  // The words were parsed by the host against "commands" in plugin.json.
   int run() {
-    if (inv_.args.empty() || inv_.args[0] == "--help" || inv_.args[0] == "-h" || inv_.args[0] == "help") {
-      inv_.out << kUsage;
-      return inv_.args.empty() ? kExitUsage : kExitOk;
-    }
-    const auto& sub = inv_.args[0];
-    std::vector<std::string> rest(inv_.args.begin() + 1, inv_.args.end());
-    if (sub == "add-mirror") return add_mirror(rest);
-    if (sub == "list-mirrors") return list_mirrors(rest);
-    if (sub == "remove-mirror") return remove_mirror(rest);
-    if (sub == "list") return list(rest);
-    if (sub == "stats") return stats(rest);
-    if (sub == "verify") return verify(rest);
-    if (sub == "update-index") return update_index(rest);
-    if (sub == "keys") return keys(rest);
-    if (sub == "sync") return sync(rest);
-    if (sub == "prune") return prune(rest);
-    if (sub == "health") return health(rest);
-    if (sub == "sign") return sign(rest);
-    throw UsageError("buildcache: unknown subcommand '" + sub + "'\n" + kUsage);
+    const std::string& sub = inv_.parsed.subcommand();
+    if (sub == "add-mirror") return add_mirror();
+    if (sub == "list-mirrors") return list_mirrors();
+    if (sub == "remove-mirror") return remove_mirror();
+    if (sub == "list") return list();
+    if (sub == "stats") return stats();
+    if (sub == "verify") return verify();
+    if (sub == "update-index") return update_index();
+    if (sub.rfind("keys ", 0) == 0) return keys();
+    if (sub == "sync") return sync();
+    if (sub == "prune") return prune();
+    if (sub == "health") return health();
+    if (sub == "sign") return sign();
+    throw UsageError("buildcache: unknown subcommand '" + sub + "'\n" + inv_.parsed.usage());
   }
 
  private:
@@ -130,36 +95,23 @@ class Runner {
     return open_mirror(host_.registry(), config(), name_or_url, push);
   }
 
-  static std::string one(const Parsed& p, const std::string& sub, const char* what) {
-    if (p.positional.empty()) throw UsageError("buildcache " + sub + ": missing " + what + "\n" + kUsage);
-    return p.positional.front();
+  static std::string one(const ParsedArgs& p, const std::string& sub, const char* what) {
+    if (p.positionals().empty()) throw UsageError("buildcache " + sub + ": missing " + what + "\n" + p.usage());
+    return p.positionals().front();
   }
 
-  std::optional<std::filesystem::path> keyring_of(const Parsed& p) const {
-    if (p.vm.count("keyring")) return std::filesystem::path(p.vm["keyring"].as<std::string>());
+  std::optional<std::filesystem::path> keyring_of(const ParsedArgs& p) const {
+    if (p.given("keyring")) return std::filesystem::path(p.get("keyring"));
     return cmd_.default_keyring();
   }
 
   // --- mirrors ---------------------------------------------------------------
-  int add_mirror(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("push", po::bool_switch())("fetch-only", po::bool_switch())("signed", po::bool_switch())(
-        "unsigned", po::bool_switch())("autopush", po::bool_switch())("type", po::value<std::string>())(
-        "endpoint-url", po::value<std::string>())("profile", po::value<std::string>())(
-        "s3-access-key-id", po::value<std::string>())("s3-access-key-id-variable", po::value<std::string>())(
-        "s3-access-key-secret-variable", po::value<std::string>())(
-        "s3-access-token-variable", po::value<std::string>())("s3-profile", po::value<std::string>())(
-        "s3-endpoint-url", po::value<std::string>())("oci-username", po::value<std::string>())(
-        "oci-username-variable", po::value<std::string>())("oci-password-variable", po::value<std::string>())(
-        "from-spack", po::value<std::string>())("replace", po::bool_switch())(
-        "username", po::value<std::string>())("username-variable", po::value<std::string>())(
-        "password-variable", po::value<std::string>())("token-variable", po::value<std::string>())(
-        "ca-bundle", po::value<std::string>())("credentials-file", po::value<std::string>());
-    auto p = parse(args, o, "add-mirror");
+  int add_mirror() {
+    const ParsedArgs& p = inv_.parsed;
     auto cfg = config();
-    if (p.vm.count("from-spack")) {
-      auto imported = MirrorsConfig::load(p.vm["from-spack"].as<std::string>());
-      cfg.merge(imported, p.vm["replace"].as<bool>());
+    if (p.given("from-spack")) {
+      auto imported = MirrorsConfig::load(p.get("from-spack"));
+      cfg.merge(imported, p.given("replace"));
       cfg.save(cmd_.mirrors_file());
       if (json())
         inv_.out << nlohmann::json{{"imported", imported.mirrors().size()}}.dump() << "\n";
@@ -168,13 +120,13 @@ class Runner {
                  << "\n";
       return kExitOk;
     }
-    if (p.positional.size() != 2) throw UsageError("buildcache add-mirror: needs NAME and URL\n" + std::string(kUsage));
-    const auto& name = p.positional[0];
-    auto url = p.positional[1];
+    if (p.positionals().size() != 2) throw UsageError("buildcache add-mirror: needs NAME and URL\n" + p.usage());
+    const auto& name = p.positionals()[0];
+    auto url = p.positionals()[1];
     if (!url.empty() && url.front() == '/') url = "file://" + url;
     url_scheme(url);  // validates
-    auto flag = [&](const char* k) { return p.vm[k].as<bool>(); };
-    auto str = [&](const char* k) { return p.vm.count(k) ? p.vm[k].as<std::string>() : std::string(); };
+    auto flag = [&](const char* k) { return p.given(k); };
+    auto str = [&](const char* k) { return p.given(k) ? p.get(k) : std::string(); };
     if (flag("push") && flag("fetch-only")) throw UsageError("buildcache add-mirror: --push and --fetch-only exclude each other");
     if (flag("signed") && flag("unsigned")) throw UsageError("buildcache add-mirror: --signed and --unsigned exclude each other");
     Json entry = Json::object();
@@ -200,7 +152,7 @@ class Runner {
     if (!profile.empty()) entry["profile"] = profile;
     auto endpoint = !str("endpoint-url").empty() ? str("endpoint-url") : str("s3-endpoint-url");
     if (!endpoint.empty()) entry["endpoint_url"] = endpoint;
-    if (p.vm.count("type")) {
+    if (p.given("type")) {
       auto t = str("type");
       if (t != "binary" && t != "source") throw UsageError("buildcache add-mirror: --type is binary or source");
       entry["binary"] = t == "binary";
@@ -220,12 +172,10 @@ class Runner {
     return kExitOk;
   }
 
-  int list_mirrors(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("to-spack", po::bool_switch());
-    auto p = parse(args, o, "list-mirrors");
+  int list_mirrors() {
+    const ParsedArgs& p = inv_.parsed;
     auto cfg = config();
-    if (p.vm["to-spack"].as<bool>()) {
+    if (p.given("to-spack")) {
       inv_.out << cfg.to_spack_yaml();
       return kExitOk;
     }
@@ -255,9 +205,8 @@ class Runner {
     return kExitOk;
   }
 
-  int remove_mirror(const std::vector<std::string>& args) {
-    po::options_description o;
-    auto p = parse(args, o, "remove-mirror");
+  int remove_mirror() {
+    const ParsedArgs& p = inv_.parsed;
     auto name = one(p, "remove-mirror", "NAME");
     auto cfg = config();
     cfg.remove(name);
@@ -268,19 +217,17 @@ class Runner {
   }
 
   // --- inspection ------------------------------------------------------------
-  int list(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("scan", po::bool_switch())("long,l", po::bool_switch());
-    auto p = parse(args, o, "list");
+  int list() {
+    const ParsedArgs& p = inv_.parsed;
     auto target = one(p, "list", "NAME or URL");
     std::string query_text;
-    for (std::size_t i = 1; i < p.positional.size(); ++i) query_text += (i > 1 ? " " : "") + p.positional[i];
+    for (std::size_t i = 1; i < p.positionals().size(); ++i) query_text += (i > 1 ? " " : "") + p.positionals()[i];
     auto query = SpecQuery::parse(query_text);
     auto m = open(target);
     std::vector<SpecNode> specs;
     std::string source;
     std::optional<LoadedIndex> index;
-    if (!p.vm["scan"].as<bool>()) index = load_index(*m.store);
+    if (!p.given("scan")) index = load_index(*m.store);
     if (index) {
       source = index->key;
       for (auto& r : index->index.records)
@@ -305,7 +252,7 @@ class Runner {
       return kExitOk;
     }
     for (const auto& s : specs) {
-      if (p.vm["long"].as<bool>())
+      if (p.given("long"))
         inv_.out << s.hash.substr(0, 7) << " " << s.name << "@" << s.version
                  << (s.compiler_name.empty() ? "" : "%" + s.compiler()) << " arch=" << s.arch() << "\n";
       else
@@ -315,12 +262,10 @@ class Runner {
     return kExitOk;
   }
 
-  int stats(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("jobs,j", po::value<unsigned>()->default_value(8));
-    auto p = parse(args, o, "stats");
+  int stats() {
+    const ParsedArgs& p = inv_.parsed;
     auto m = open(one(p, "stats", "NAME or URL"));
-    auto cat = scan_mirror(*m.store, {p.vm["jobs"].as<unsigned>()});
+    auto cat = scan_mirror(*m.store, {static_cast<unsigned>(p.integer("jobs", 0))});
     cat.mirror = redact_url(cat.mirror);
     auto s = compute_stats(cat);
     if (json()) {
@@ -354,17 +299,14 @@ class Runner {
     return kExitOk;
   }
 
-  int verify(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("keyring", po::value<std::string>())("jobs,j", po::value<unsigned>()->default_value(0))(
-        "no-signatures", po::bool_switch());
-    auto p = parse(args, o, "verify");
+  int verify() {
+    const ParsedArgs& p = inv_.parsed;
     auto m = open(one(p, "verify", "NAME or URL"));
     auto cat = scan_mirror(*m.store);
     cat.mirror = redact_url(cat.mirror);
     VerifyOptions vo;
-    vo.jobs = p.vm["jobs"].as<unsigned>();
-    vo.check_signatures = !p.vm["no-signatures"].as<bool>();
+    vo.jobs = static_cast<unsigned>(p.integer("jobs", 0));
+    vo.check_signatures = !p.given("no-signatures");
     vo.keyring = keyring_of(p);
     vo.bus = &host_.bus();
     auto report = verify_mirror(*m.store, cat, vo);
@@ -383,13 +325,11 @@ class Runner {
     return report.ok() ? kExitOk : kExitFailure;
   }
 
-  int update_index(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("skip-broken", po::bool_switch());
-    auto p = parse(args, o, "update-index");
+  int update_index() {
+    const ParsedArgs& p = inv_.parsed;
     auto m = open(one(p, "update-index", "NAME or URL"), /*push=*/true);
     IndexUpdateOptions io;
-    io.skip_broken = p.vm["skip-broken"].as<bool>();
+    io.skip_broken = p.given("skip-broken");
     auto broken = nlohmann::json::array();
     io.on_broken = [&](const Problem& pr) {
       host_.logger()->warn("skipped {}: {}", pr.object, pr.message);
@@ -415,19 +355,16 @@ class Runner {
     return kExitOk;
   }
 
-  int sync(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("only", po::value<std::string>())("jobs,j", po::value<unsigned>()->default_value(8))(
-        "dry-run,n", po::bool_switch())("skip-broken", po::bool_switch());
-    auto p = parse(args, o, "sync");
-    if (p.positional.size() != 2) throw UsageError("buildcache sync: needs SRC and DST\n" + std::string(kUsage));
-    auto src = open(p.positional[0]);
-    auto dst = open(p.positional[1], /*push=*/true);
+  int sync() {
+    const ParsedArgs& p = inv_.parsed;
+    if (p.positionals().size() != 2) throw UsageError("buildcache sync: needs SRC and DST\n" + p.usage());
+    auto src = open(p.positionals()[0]);
+    auto dst = open(p.positionals()[1], /*push=*/true);
     SyncOptions so;
-    if (p.vm.count("only")) so.only = SpecQuery::parse(p.vm["only"].as<std::string>());
-    so.jobs = std::max(1u, p.vm["jobs"].as<unsigned>());
-    so.dry_run = p.vm["dry-run"].as<bool>();
-    so.skip_broken = p.vm["skip-broken"].as<bool>();
+    if (p.given("only")) so.only = SpecQuery::parse(p.get("only"));
+    so.jobs = std::max(1u, static_cast<unsigned>(p.integer("jobs", 0)));
+    so.dry_run = p.given("dry-run");
+    so.skip_broken = p.given("skip-broken");
     so.bus = &host_.bus();
     auto r = sync_mirrors(*src.store, *dst.store, so);
     auto broken = nlohmann::json::array();
@@ -456,30 +393,26 @@ class Runner {
     return kExitOk;
   }
 
-  int prune(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("keep-lock", po::value<std::vector<std::string>>()->composing())(
-        "older-than", po::value<double>())("orphans", po::bool_switch())("dry-run,n", po::bool_switch())(
-        "orphan-grace", po::value<double>());
-    auto p = parse(args, o, "prune");
+  int prune() {
+    const ParsedArgs& p = inv_.parsed;
     auto target = one(p, "prune", "NAME or URL");
     PruneOptions po_;
-    if (p.vm.count("older-than")) {
-      auto days = p.vm["older-than"].as<double>();
+    if (p.given("older-than")) {
+      auto days = number(p, "older-than");
       if (days < 0) throw UsageError("buildcache prune: --older-than must not be negative");
       po_.older_than = std::chrono::hours(static_cast<long>(days * 24));
     }
-    po_.orphans = p.vm["orphans"].as<bool>();
-    if (p.vm.count("orphan-grace")) {
-      auto hours = p.vm["orphan-grace"].as<double>();
+    po_.orphans = p.given("orphans");
+    if (p.given("orphan-grace")) {
+      auto hours = number(p, "orphan-grace");
       if (hours < 0) throw UsageError("buildcache prune: --orphan-grace must not be negative");
       po_.orphan_grace = std::chrono::seconds(static_cast<long>(hours * 3600));
     }
-    po_.dry_run = p.vm["dry-run"].as<bool>();
+    po_.dry_run = p.given("dry-run");
     if (!po_.older_than && !po_.orphans)
       throw UsageError("buildcache prune: say what to prune (--older-than DAYS and/or --orphans)");
-    if (p.vm.count("keep-lock"))
-      for (const auto& f : p.vm["keep-lock"].as<std::vector<std::string>>())
+    if (p.given("keep-lock"))
+      for (const auto& f : p.all("keep-lock"))
         for (auto& h : lockfile_hashes(f)) po_.keep.insert(h);
     po_.bus = &host_.bus();
     auto m = open(target, /*push=*/!po_.dry_run);
@@ -500,11 +433,9 @@ class Runner {
     return kExitOk;
   }
 
-  int health(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("no-write", po::bool_switch());
-    auto p = parse(args, o, "health");
-    auto targets = p.positional;
+  int health() {
+    const ParsedArgs& p = inv_.parsed;
+    auto targets = p.positionals();
     auto cfg = config();
     if (targets.empty())
       for (auto it = cfg.mirrors().begin(); it != cfg.mirrors().end(); ++it) targets.push_back(it.key());
@@ -516,7 +447,7 @@ class Runner {
       try {
         auto m = open(t, /*push=*/false);
         // Probe writes only where pushing is configured (a bare URL counts as pushable).
-        const bool probe = !p.vm["no-write"].as<bool>() && (!cfg.contains(t) || cfg.push(t).has_value());
+        const bool probe = !p.given("no-write") && (!cfg.contains(t) || cfg.push(t).has_value());
         r = check_health(*m.store, probe);
         r.mirror = t;
       } catch (const InputError&) {
@@ -542,14 +473,12 @@ class Runner {
     return all_ok ? kExitOk : kExitFailure;
   }
 
-  int sign(const std::vector<std::string>& args) {
-    po::options_description o;
-    o.add_options()("key", po::value<std::string>())("keyring", po::value<std::string>());
-    auto p = parse(args, o, "sign");
-    if (!p.vm.count("key")) throw UsageError("buildcache sign: --key FINGERPRINT is required");
+  int sign() {
+    const ParsedArgs& p = inv_.parsed;
+    if (!p.given("key")) throw UsageError("buildcache sign: --key FINGERPRINT is required");
     auto m = open(one(p, "sign", "NAME or URL"), /*push=*/true);
     Keyring keyring(keyring_of(p));
-    auto r = sign_mirror(*m.store, keyring, p.vm["key"].as<std::string>());
+    auto r = sign_mirror(*m.store, keyring, p.get("key"));
     auto topic = host_.bus().topic("mirror.object.pushed");
     for (const auto& k : r.published) host_.bus().publish(topic, {{"mirror", redact_url(m.url)}, {"key", k}}, "buildcache");
     for (const auto& k : r.signed_keys) host_.bus().publish(topic, {{"mirror", redact_url(m.url)}, {"key", k}}, "buildcache");
@@ -561,17 +490,12 @@ class Runner {
   }
 
   // --- keys --------------------------------------------------------------------
-  int keys(const std::vector<std::string>& args) {
-    if (args.empty()) throw UsageError("buildcache keys: needs list|import|export|trust\n" + std::string(kUsage));
-    const auto action = args[0];
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    po::options_description o;
-    o.add_options()("keyring", po::value<std::string>())("secret", po::bool_switch())(
-        "from-mirror", po::value<std::string>())("output,o", po::value<std::string>());
-    auto p = parse(rest, o, "keys " + action);
+  int keys() {
+    const std::string action = inv_.parsed.subcommand().substr(std::string("keys ").size());
+    const ParsedArgs& p = inv_.parsed;
     Keyring keyring(keyring_of(p));
     if (action == "list") {
-      auto keys = keyring.list(p.vm["secret"].as<bool>());
+      auto keys = keyring.list(p.given("secret"));
       if (json()) {
         auto arr = nlohmann::json::array();
         for (const auto& k : keys)
@@ -584,13 +508,13 @@ class Runner {
     }
     if (action == "import" || action == "trust") {
       std::vector<std::string> armored;
-      if (p.vm.count("from-mirror")) {
-        auto m = open(p.vm["from-mirror"].as<std::string>());
+      if (p.given("from-mirror")) {
+        auto m = open(p.get("from-mirror"));
         auto cat = scan_mirror(*m.store);
         for (const auto& k : cat.public_keys) armored.push_back(read_object(*m.store, k));
         if (armored.empty()) throw Error(redact_url(m.url) + " publishes no public keys");
       }
-      for (const auto& f : p.positional) {
+      for (const auto& f : p.positionals()) {
         std::ifstream in(f, std::ios::binary);
         if (!in) throw InputError(f, "cannot read key file");
         armored.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -610,8 +534,8 @@ class Runner {
     if (action == "export") {
       auto fpr = one(p, "keys export", "FINGERPRINT");
       auto text = keyring.export_public(fpr);
-      if (p.vm.count("output")) {
-        std::filesystem::path out = p.vm["output"].as<std::string>();
+      if (p.given("output")) {
+        std::filesystem::path out = p.get("output");
         auto tmp = out;
         tmp += ".tmp";
         {
