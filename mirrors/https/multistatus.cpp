@@ -90,7 +90,13 @@ std::string bare_etag(std::string_view etag) {
 std::optional<std::chrono::system_clock::time_point> parse_http_date(const std::string& text) {
   std::tm tm{};
   if (!strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  // A year the clock cannot hold (it counts nanoseconds: 1677 to 2262) is
+  // unparsable too, not an overflow.
+  const std::time_t t = timegm(&tm);
+  using namespace std::chrono;
+  constexpr auto limit = duration_cast<seconds>(system_clock::duration::max()).count();
+  if (t == static_cast<std::time_t>(-1) || t <= -limit || t >= limit) return std::nullopt;
+  return system_clock::from_time_t(t);
 }
 
 std::vector<DavEntry> parse_multistatus(const std::string& xml, const std::string& what) {

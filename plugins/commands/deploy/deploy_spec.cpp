@@ -32,7 +32,8 @@ class Reader {
                   const std::set<std::string>& allowed) const {
     if (!n.IsMap()) fail(n, "expected " + what + " to be a mapping");
     for (const auto& kv : n) {
-      auto key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) fail(kv.first, "expected the keys of " + what + " to be names");
+      auto key = kv.first.Scalar();
       if (!allowed.count(key)) {
         std::string keys;
         for (const auto& k : allowed) keys += (keys.empty() ? "" : ", ") + k;
