@@ -90,7 +90,10 @@ TEST(ArgoPipeline, Stack516) {
   auto main = template_named(doc, "main")["dag"]["tasks"];
   ASSERT_EQ(main.size(), 3u);
   EXPECT_FALSE(main[0]["dependencies"]);
-  EXPECT_EQ(main[2]["dependencies"][0].as<std::string>(), "part-1");
+  for (std::size_t k = 1; k < main.size(); ++k) {  // only earlier parts, and some
+    ASSERT_TRUE(main[k]["dependencies"]);
+    for (const auto& d : main[k]["dependencies"]) EXPECT_LT(d.as<std::string>(), main[k]["name"].as<std::string>());
+  }
   std::size_t tasks = 0;
   for (auto p : {"part-1", "part-2", "part-3"}) {
     auto t = template_named(doc, p)["dag"]["tasks"];
