@@ -174,7 +174,7 @@ StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spe
   if (auto p = n["parallel"]) s.parallel = static_cast<int>(r.integer(p, what + " parallel", 1));
   if (auto c = n["run"]) s.run = r.strings(c, what + " run");
   if (kind == "tests" && s.run.empty())
-    r.fail(n, "expected " + what + " to have 'run' commands (the test command template)");
+    r.fail(n, "expected test " + what + " to have 'run' commands (the test command template)");
   if (s.run.empty() && s.environment.empty())
     r.fail(n, "expected " + what + " to have an 'environment' (a spack.yaml) or 'run' commands");
   if (auto res = n["resources"]) {

@@ -16,8 +16,11 @@ using namespace spackext::core;
 
 class MinimalContext final : public HostContext {
  public:
-  MinimalContext(Registry& r, Bus& b, std::string name) : r_(r), b_(b), name_(std::move(name)) {}
-  Registry& registry() override { return r_; }
+  // Registrations go through the plugin's own handle, as the host's
+  // contexts do, so they are owned by the plugin.
+  MinimalContext(Registry& r, Bus& b, std::string name, std::string version)
+      : r_(r.for_plugin(name, std::move(version))), b_(b), name_(std::move(name)) {}
+  Registry& registry() override { return *r_; }
   Bus& bus() override { return b_; }
   std::shared_ptr<spdlog::logger> logger() override { return nullptr; }
   const Config& config() const override { return config_; }
@@ -26,7 +29,7 @@ class MinimalContext final : public HostContext {
   const std::string& plugin_name() const override { return name_; }
 
  private:
-  Registry& r_;
+  std::unique_ptr<Registry> r_;
   Bus& b_;
   std::string name_;
   Config config_;
@@ -57,7 +60,7 @@ class LoaderTest : public ::testing::Test {
     return c;
   }
   Loader::ContextFactory factory() {
-    return [this](const PluginRecord& r) { return std::make_unique<MinimalContext>(registry_, bus_, r.name()); };
+    return [this](const PluginRecord& r) { return std::make_unique<MinimalContext>(registry_, bus_, r.name(), r.manifest->version.str()); };
   }
 
   spackext::testing::TempDir tmp_{"spackext-loader"};

@@ -52,10 +52,13 @@ inline CommandResult run_buildcache(TestHost& host, std::vector<std::string> arg
   OutputOptions output;
   output.json = json;
   std::ostringstream out, err;
-  CommandInvocation inv{"buildcache", std::move(args), output, out, err};
   BuildcacheCommand cmd(host);
   CommandResult r;
   try {
+    // The words are parsed against plugin.json as the host parses them.
+    const auto parsed = spackext::testing::parse_command_words(
+        spackext::testing::source_dir() / "plugins/commands/buildcache/plugin.json", "buildcache", args);
+    CommandInvocation inv{"buildcache", std::move(args), output, out, err, parsed};
     r.code = cmd.run(inv);
   } catch (const Error& e) {
     r.code = e.exit_code();
