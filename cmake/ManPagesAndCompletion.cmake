@@ -11,6 +11,9 @@ set(_spackext_doc_env
 add_custom_command(
   OUTPUT ${SPACKEXT_MAN_DIR}/spack-ext.1
   COMMAND ${_spackext_doc_env} $<TARGET_FILE:spack-ext> --no-plugin-cache -q __man ${SPACKEXT_MAN_DIR}
+  # Installed compressed, as Debian policy wants (gzip -9n: no name or time stamp).
+  COMMAND sh -c "cd \"$1\" && for page in *.1; do gzip -9nc \"$page\" > \"$page.gz.tmp\" && mv \"$page.gz.tmp\" \"$page.gz\"; done"
+          sh ${SPACKEXT_MAN_DIR}
   DEPENDS spack-ext ${SPACKEXT_ALL_PLUGINS}
   COMMENT "Writing man pages from the command models"
   VERBATIM)
@@ -23,5 +26,5 @@ add_custom_command(
   COMMENT "Writing the bash completion script"
   VERBATIM)
 add_custom_target(spackext_docs ALL DEPENDS ${SPACKEXT_MAN_DIR}/spack-ext.1 ${SPACKEXT_COMPLETION_FILE})
-install(DIRECTORY ${SPACKEXT_MAN_DIR} DESTINATION share/man)
+install(DIRECTORY ${SPACKEXT_MAN_DIR}/ DESTINATION share/man/man1 FILES_MATCHING PATTERN "*.1.gz")
 install(FILES ${SPACKEXT_COMPLETION_FILE} DESTINATION share/bash-completion/completions)
