@@ -13,6 +13,19 @@
 # A cache entry: functions run in other directory scopes than this include.
 set(_SPACKEXT_PLUGIN_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "")
 
+# Writes `content` to `path` only when it differs from what is there, so a
+# generated source does not trigger needless rebuilds (used for embedded
+# manifests here and for the schemas plugins compile in).
+function(spackext_write_if_changed path content)
+  set(old "")
+  if(EXISTS "${path}")
+    file(READ "${path}" old)
+  endif()
+  if(NOT old STREQUAL content)
+    file(WRITE "${path}" "${content}")
+  endif()
+endfunction()
+
 function(_spackext_embed_manifest target manifest validate)
   get_filename_component(manifest "${manifest}" ABSOLUTE)
   if(NOT EXISTS "${manifest}")
@@ -33,13 +46,7 @@ function(_spackext_embed_manifest target manifest validate)
   string(REPLACE "@SPACKEXT_MANIFEST_SOURCE@" "${manifest}" content "${content}")
   string(REPLACE "@SPACKEXT_MANIFEST_TEXT@" "${SPACKEXT_MANIFEST_TEXT}" content "${content}")
   set(generated "${CMAKE_CURRENT_BINARY_DIR}/${target}_manifest_section.cpp")
-  set(old "")
-  if(EXISTS "${generated}")
-    file(READ "${generated}" old)
-  endif()
-  if(NOT old STREQUAL content)  # rewrite only on change: no needless rebuilds
-    file(WRITE "${generated}" "${content}")
-  endif()
+  spackext_write_if_changed("${generated}" "${content}")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${manifest}")
   target_sources(${target} PRIVATE "${generated}")
 endfunction()
