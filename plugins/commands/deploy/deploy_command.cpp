@@ -152,8 +152,22 @@ int DeployCommand::run(const CommandInvocation& inv) {
   };
 
   if (sub == "run") {
-    auto spec = load_deploy_spec(vm.get("config"));
+    if (vm.given("config") == vm.given("env"))
+      throw UsageError("deploy run: give exactly one of --config deploy.yaml or --env ENVIRONMENT\n" + vm.usage());
     DeployOptions opt;
+    if (vm.given("env")) {
+      opt.environment = fs::absolute(vm.get("env")).lexically_normal().string();
+      opt.base_path = fs::current_path().string();
+    }
+    // --spack, else deploy.yaml's deployment.spack, else the configuration.
+    if (vm.given("spack")) opt.spack = vm.get("spack");
+    const std::string config_path = vm.given("config") ? vm.get("config") : std::string();
+    auto spec = deploy_spec_of(config_path, opt);
+    if (opt.spack.empty() && spec.spack == "spack") {
+      opt.spack = host_.config().value<std::string>("deploy.spack", "");
+      if (!opt.spack.empty()) spec.spack = opt.spack;
+    }
+    if (vm.given("junit")) opt.junit = fs::absolute(vm.get("junit")).string();
     for (const auto& list : vm.all("stages")) opt.stages.merge(split_stages(list));
     opt.executor = vm.given("executor") ? vm.get("executor")
                                         : host_.config().value<std::string>("deploy.executor", "local");

@@ -46,8 +46,10 @@ DeployPlan make_plan(const DeploySpec& given, const std::set<std::string>& only)
   // folder; jobs run there (workdir).
   DeploySpec spec = given;
   const fs::path folder = spec.file.parent_path();
-  for (auto& s : spec.stages)
+  for (auto& s : spec.stages) {
     if (!s.environment.empty()) s.environment = inside(s.environment, spec.base_path);
+    if (!s.manifest.empty()) s.manifest = inside(s.manifest, spec.base_path);
+  }
   const fs::path artifacts_root = inside(spec.artifacts_output, spec.base_path);
 
   auto g = expand_stages(spec, only);

@@ -109,16 +109,27 @@ bool is_size(const std::string& s) {
   return digits == std::string::npos || (digits + 1 == s.size() && std::string("KMGT").find(s.back()) != std::string::npos);
 }
 
-// The spack.yaml of an environment: the path as given (a directory or the
-// file itself) must exist and hold a document with a top-level `spack:` key.
-fs::path check_environment(const Reader& r, const YAML::Node& at, const fs::path& given) {
-  fs::path dir = given, file = given / "spack.yaml";
-  if (given.filename() == "spack.yaml") {
-    dir = given.parent_path();
+// A stage's environment as given: a folder with spack.yaml, that spack.yaml,
+// or a manifest file of another name (environments/compilers.yaml) that must
+// be turned into an environment folder (`generated`) before Spack can use it.
+struct StageEnvironment {
+  fs::path dir, manifest;
+};
+
+// Checks that `given` exists and holds a document with a top-level `spack:`
+// key; `where` names the place it was given (file:line) for messages.
+StageEnvironment check_environment(const std::string& where, const fs::path& given, const fs::path& generated) {
+  std::error_code ec;
+  StageEnvironment out{given, {}};
+  fs::path file = given / "spack.yaml";
+  if (fs::is_regular_file(given, ec)) {
     file = given;
+    if (given.filename() == "spack.yaml") out.dir = given.parent_path();
+    else out = {generated, given};
   }
-  if (!fs::is_regular_file(file))
-    r.fail(at, "environment '" + given.string() + "' not found (expected a directory with spack.yaml or a spack.yaml file)");
+  if (!fs::is_regular_file(file, ec))
+    throw InputError(where, "environment '" + given.string() +
+                                "' not found (expected a directory with spack.yaml, or a spack.yaml or other manifest file)");
   YAML::Node env;
   try {
     env = YAML::LoadFile(file.string());
@@ -128,7 +139,12 @@ fs::path check_environment(const Reader& r, const YAML::Node& at, const fs::path
   }
   if (!env.IsMap() || !env["spack"])
     throw InputError(file.string() + ":1", "expected a Spack environment (a top-level 'spack:' key)");
-  return dir;
+  return out;
+}
+
+// Where a stage's manifest file becomes a Spack environment folder.
+fs::path generated_environment(const fs::path& base_path, const std::string& stage) {
+  return base_path / ".spack-ext" / "environments" / stage;
 }
 
 // Rejects a dependency cycle among stages, naming it ("a -> b -> a").
@@ -168,8 +184,15 @@ StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spe
   s.name = r.string(n["name"], "stage name");
   if (s.name.find_first_of("/,[] \t") != std::string::npos)
     r.fail(n["name"], "expected a stage name without '/', ',', brackets or spaces");
+  if (s.name == "scopes")  // <output>/deployments/<id>/scopes holds the propagated config scopes
+    r.fail(n["name"], "the stage name 'scopes' is reserved (the deployment's config scopes folder)");
   const std::string what = "stage '" + s.name + "'";
-  if (auto e = n["environment"]) s.environment = check_environment(r, e, r.path(e, what + " environment", spec.file.parent_path()));
+  if (auto e = n["environment"]) {
+    auto env = check_environment(r.where(e), r.path(e, what + " environment", spec.file.parent_path()),
+                                 generated_environment(spec.base_path, s.name));
+    s.environment = env.dir;
+    s.manifest = env.manifest;
+  }
   if (auto d = n["depends"]) s.depends = r.strings(d, what + " depends");
   if (auto p = n["parallel"]) s.parallel = static_cast<int>(r.integer(p, what + " parallel", 1));
   if (auto c = n["run"]) s.run = r.strings(c, what + " run");
@@ -219,6 +242,13 @@ StageSpec read_stage(const Reader& r, const YAML::Node& n, const DeploySpec& spe
 
 }  // namespace
 
+bool is_spack_config_section(const std::string& name) {
+  static const std::set<std::string> sections = {
+      "bootstrap", "cdash", "ci", "compilers", "concretizer", "config", "definitions", "develop", "env_vars",
+      "include", "mirrors", "modules", "packages", "repos", "toolchains", "upstreams", "view"};
+  return sections.count(name) > 0;
+}
+
 const StageSpec* DeploySpec::find_stage(const std::string& stage) const {
   for (const auto& s : stages)
     if (s.name == stage) return &s;
@@ -252,7 +282,22 @@ DeploySpec parse_deploy_spec(const std::string& text, const fs::path& file) {
   spec.artifacts_output = spec.base_path / "artifacts";
   if (auto a = root["artifacts"]) {
     r.expect_map(a, "artifacts", kArtifactKeys);
-    if (a["propagate"]) spec.propagate = r.boolean(a["propagate"], "artifacts.propagate");
+    // true/false, or the list of configuration files to propagate.
+    if (auto p = a["propagate"]; p && p.IsSequence()) {
+      for (const auto& item : p) {
+        auto name = r.string(item, "each entry of artifacts.propagate");
+        if (name.find('/') != std::string::npos || name[0] == '.' ||
+            (!name.ends_with(".yaml") && !name.ends_with(".yml")))
+          r.fail(item, "expected each entry of artifacts.propagate to be a configuration file name such as "
+                       "packages.yaml (no folders)");
+        if (std::find(spec.propagate_files.begin(), spec.propagate_files.end(), name) != spec.propagate_files.end())
+          r.fail(item, "duplicate entry '" + name + "' in artifacts.propagate");
+        spec.propagate_files.push_back(name);
+      }
+    } else if (p) {
+      if (!p.IsScalar()) r.fail(p, "expected artifacts.propagate to be true, false or a list of file names");
+      spec.propagate = r.boolean(p, "artifacts.propagate");
+    }
     if (a["output"]) spec.artifacts_output = r.path(a["output"], "artifacts.output", spec.base_path);
   }
 
@@ -282,6 +327,31 @@ DeploySpec parse_deploy_spec(const std::string& text, const fs::path& file) {
     }
   }
   check_acyclic(r, nodes, spec);
+  return spec;
+}
+
+DeploySpec environment_deploy_spec(const fs::path& environment, const fs::path& base_path) {
+  const fs::path given = fs::absolute(environment).lexically_normal();
+  std::error_code ec;
+  // Named after the environment: its folder, or the manifest's stem.
+  std::string name = fs::is_directory(given, ec) || given.filename() == "spack.yaml"
+                         ? (fs::is_directory(given, ec) ? given : given.parent_path()).filename().string()
+                         : given.stem().string();
+  for (char& c : name)
+    if (std::string("/,[] \t").find(c) != std::string::npos) c = '-';
+  if (name.empty()) name = "environment";
+  DeploySpec spec;
+  spec.file = given;
+  spec.name = name;
+  spec.base_path = fs::absolute(base_path);
+  spec.artifacts_output = spec.base_path / "artifacts";
+  StageSpec s;
+  s.name = name;
+  s.line = 1;
+  auto env = check_environment(environment.string(), given, generated_environment(spec.base_path, name));
+  s.environment = env.dir;
+  s.manifest = env.manifest;
+  spec.stages.push_back(std::move(s));
   return spec;
 }
 

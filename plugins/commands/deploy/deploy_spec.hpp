@@ -32,7 +32,11 @@ struct StageSpec {
   std::string name;
   std::string kind = "build";       // "build" (stages:) or "tests" (tests:)
   int line = 0;                     // 1-based line of the stage in the file
-  fs::path environment;             // directory holding spack.yaml; empty if none
+  fs::path environment;             // directory holding spack.yaml (what `spack -e` gets); empty if none
+  // The environment as given when it is a manifest file not named
+  // spack.yaml (environments/compilers.yaml): a node first makes
+  // `environment` (<base_path>/.spack-ext/environments/<stage>) from it.
+  fs::path manifest;
   std::vector<std::string> depends;
   int parallel = 0;                 // at most this many nodes at once; 0 = no limit
   std::vector<std::string> run;     // shell commands; empty = Spack's defaults
@@ -56,14 +60,27 @@ struct DeploySpec {
   Matrix matrix;                    // axes a stage may reference by name
   std::vector<StageSpec> stages;    // `stages:` then `tests:`, in file order
   bool propagate = true;            // downstream stages see their inputs' artifacts
+  // artifacts.propagate as a list: configuration files (compilers.yaml,
+  // packages.yaml) a node leaves in its artifact folder, published into its
+  // config scope (<output>/deployments/<id>/scopes/<node>/) that the Spack
+  // commands of the nodes depending on it get with -C.
+  std::vector<std::string> propagate_files;
   fs::path artifacts_output;        // where stage artifacts are kept
   const StageSpec* find_stage(const std::string& name) const;
 };
+
+// Spack's configuration sections: a propagated file named after one
+// (packages.yaml) is exported by a stage's default commands.
+bool is_spack_config_section(const std::string& name);
 
 // Parses and validates `file`. Bad input throws spackext::InputError naming
 // "file:line" and what was expected.
 DeploySpec load_deploy_spec(const fs::path& file);
 // The same from text (file is used for messages and relative paths).
 DeploySpec parse_deploy_spec(const std::string& text, const fs::path& file);
+// One Spack environment (a folder, its spack.yaml or any manifest file) as a
+// one-stage deployment named after it, run in `base_path`: what
+// `deploy --env FILE` runs.
+DeploySpec environment_deploy_spec(const fs::path& environment, const fs::path& base_path);
 
 }  // namespace spackext::deploy

@@ -5,12 +5,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 #include <thread>
 
+#include "junit_report.hpp"
 #include "matrix_expansion.hpp"
 #include "schedule_simulator.hpp"
 #include "stage_commands.hpp"
+#include "spackext/atomic_file.hpp"
 #include "spackext/errors.hpp"
 #include "spackext/process_identity.hpp"
 #include "spackext/progress.hpp"
@@ -21,12 +26,37 @@ namespace {
 
 constexpr const char* kSource = "deploy";
 
-std::vector<std::pair<std::string, std::uintmax_t>> list_files(const fs::path& dir) {
-  std::vector<std::pair<std::string, std::uintmax_t>> out;
+FileList list_files(const fs::path& dir) {
+  FileList out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return out;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
     if (it->is_regular_file(ec)) out.emplace_back(it->path().string(), it->file_size(ec));
+  return out;
+}
+
+// Copies the files of `names` that a node left in its artifact folder into
+// its config scope, each atomically (temporary name, then rename), so a
+// dependent's Spack never reads half a file; returns what it published.
+// Temporary files a killed host left are removed first.
+FileList publish_scope(const fs::path& artifacts, const fs::path& scope, const std::vector<std::string>& names) {
+  FileList out;
+  if (names.empty()) return out;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(scope, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) fs::remove(it->path(), ec);
+  }
+  for (const auto& name : names) {
+    const fs::path from = artifacts / name;
+    if (!fs::is_regular_file(from, ec)) continue;
+    std::ifstream in(from, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (!in && !in.eof()) throw Error("cannot read " + from.string() + " to propagate it");
+    write_file_atomically(scope / name, content.str());
+    out.emplace_back((scope / name).string(), content.str().size());
+  }
   return out;
 }
 
@@ -54,9 +84,11 @@ const char* state_of(JobState s) {
 class Recorder final : public ScheduleObserver {
  public:
   Recorder(StateDb& db, Bus& bus, std::int64_t id, const BuildGraph& g,
-           const std::vector<fs::path>& artifact_dirs, const std::vector<int>& attempt_offset,
+           const std::vector<fs::path>& artifact_dirs, const std::vector<fs::path>& scope_dirs,
+           const std::vector<std::string>& propagate_files, const std::vector<int>& attempt_offset,
            std::size_t total, std::size_t already_done)
-      : db_(db), bus_(bus), id_(id), g_(g), artifact_dirs_(artifact_dirs), offset_(attempt_offset),
+      : db_(db), bus_(bus), id_(id), g_(g), artifact_dirs_(artifact_dirs), scope_dirs_(scope_dirs),
+        propagate_files_(propagate_files), offset_(attempt_offset),
         progress_(bus, "deploy-" + std::to_string(id), "deployment " + std::to_string(id), total, "nodes", kSource),
         started_topic_(bus.topic("deploy.stage.started")),
         finished_topic_(bus.topic("deploy.stage.finished")) {
@@ -77,11 +109,15 @@ class Recorder final : public ScheduleObserver {
     attempt += offset_[n];
     std::string state = state_of(st.state);
     std::optional<int> code = st.exit_code >= 0 ? std::optional<int>(st.exit_code) : std::nullopt;
-    db_.attempt_finished(id_, g_.node(n).name, attempt, state, code, st.detail, seconds, state);
+    FileList files;
     if (st.state == JobState::succeeded) {
-      db_.add_artifacts(id_, g_.node(n).name, list_files(artifact_dirs_[n]));
-      progress_.advance();
+      // Published before the node is recorded done (its dependents start
+      // only after that), and recorded in the same transaction.
+      files = list_files(artifact_dirs_[n]);
+      for (auto& f : publish_scope(artifact_dirs_[n], scope_dirs_[n], propagate_files_)) files.push_back(std::move(f));
     }
+    db_.attempt_finished(id_, g_.node(n).name, attempt, state, code, st.detail, seconds, state, files);
+    if (st.state == JobState::succeeded) progress_.advance();
     auto p = base(n, attempt);
     p["state"] = state;
     p["seconds"] = seconds;
@@ -122,6 +158,8 @@ class Recorder final : public ScheduleObserver {
   std::int64_t id_;
   const BuildGraph& g_;
   const std::vector<fs::path>& artifact_dirs_;
+  const std::vector<fs::path>& scope_dirs_;
+  const std::vector<std::string>& propagate_files_;
   const std::vector<int>& offset_;
   Progress progress_;
   Bus::Topic started_topic_, finished_topic_;
@@ -147,8 +185,27 @@ fs::path success_marker(const std::string& log_path) {
 }  // namespace
 
 nlohmann::json options_to_json(const DeployOptions& o) {
-  return {{"stages", std::vector<std::string>(o.stages.begin(), o.stages.end())},
-          {"executor", o.executor}, {"jobs", o.jobs}, {"keep_going", o.keep_going}};
+  nlohmann::json j{{"stages", std::vector<std::string>(o.stages.begin(), o.stages.end())},
+                   {"executor", o.executor}, {"jobs", o.jobs}, {"keep_going", o.keep_going}};
+  if (!o.spack.empty()) j["spack"] = o.spack;
+  if (!o.junit.empty()) j["junit"] = o.junit;
+  if (!o.environment.empty()) j["environment"] = o.environment, j["base_path"] = o.base_path;
+  return j;
+}
+
+DeploySpec deploy_spec_of(const std::string& config_path, const DeployOptions& options) {
+  auto spec = options.environment.empty() ? load_deploy_spec(config_path)
+                                          : environment_deploy_spec(options.environment, options.base_path);
+  if (!options.spack.empty()) spec.spack = options.spack;
+  return spec;
+}
+
+fs::path scope_dir(const fs::path& deployment_output, const std::string& node) {
+  return deployment_output / "scopes" / node;
+}
+
+fs::path junit_path(const fs::path& deployment_output, const DeployOptions& options) {
+  return options.junit.empty() ? deployment_output / "junit.xml" : fs::path(options.junit);
 }
 
 DeployOptions options_from_json(const nlohmann::json& j) {
@@ -158,6 +215,10 @@ DeployOptions options_from_json(const nlohmann::json& j) {
   o.executor = j.value("executor", std::string("local"));
   o.jobs = j.value("jobs", 1);
   o.keep_going = j.value("keep_going", false);
+  o.spack = j.value("spack", std::string());
+  o.junit = j.value("junit", std::string());
+  o.environment = j.value("environment", std::string());
+  o.base_path = j.value("base_path", std::string());
   return o;
 }
 
@@ -190,14 +251,14 @@ DeployResult DeploymentRunner::resume(std::int64_t id, Executor& executor, const
   // is refused here, before it can stop or re-run anything.
   db_.claim(id, current_process(), takeover);
   auto rec = db_.deployment(id);
-  auto spec = load_deploy_spec(rec->config_path);
   auto options = options_from_json(rec->options);
-  recover_leftovers(*rec, executor, cancel);
+  auto spec = deploy_spec_of(rec->config_path, options);
+  recover_leftovers(*rec, spec, executor, cancel);
   bus_.publish("deploy.resumed", {{"deployment", id}}, kSource);
   return execute(id, spec, options, executor, cancel);
 }
 
-void DeploymentRunner::recover_leftovers(const DeploymentRecord& rec, Executor& executor,
+void DeploymentRunner::recover_leftovers(const DeploymentRecord& rec, const DeploySpec& spec, Executor& executor,
                                          const std::atomic<bool>* cancel) {
   // Attempts the dead host submitted (or was about to) and never saw end.
   for (const auto& a : db_.attempts(rec.id)) {
@@ -210,8 +271,16 @@ void DeploymentRunner::recover_leftovers(const DeploymentRecord& rec, Executor& 
     }
     std::error_code ec;
     if (!a.log_path.empty() && fs::exists(success_marker(a.log_path), ec)) {
-      db_.set_node_state(rec.id, a.node, "succeeded", "finished while its host was down");
-      if (!rec.output_dir.empty()) db_.add_artifacts(rec.id, a.node, list_files(fs::path(rec.output_dir) / a.node));
+      // What the dead host did not get to: publish its files, record them
+      // with the node's success.
+      FileList files;
+      if (!rec.output_dir.empty()) {
+        const fs::path out(rec.output_dir);
+        files = list_files(out / a.node);
+        for (auto& f : publish_scope(out / a.node, scope_dir(out, a.node), spec.propagate_files))
+          files.push_back(std::move(f));
+      }
+      db_.set_node_state(rec.id, a.node, "succeeded", "finished while its host was down", files);
     } else {
       db_.set_node_state(rec.id, a.node, "interrupted", "host stopped while it ran");
     }
@@ -262,8 +331,37 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
   auto rec = db_.deployment(id);
   if (rec->output_dir.empty()) db_.set_output(id, out_dir.string(), ec ? std::string() : previous.string());
 
-  std::vector<fs::path> artifact_dirs(g.size());
-  for (NodeId n = 0; n < g.size(); ++n) artifact_dirs[n] = out_dir / g.node(n).name;
+  std::vector<fs::path> artifact_dirs(g.size()), scope_dirs(g.size());
+  for (NodeId n = 0; n < g.size(); ++n) {
+    artifact_dirs[n] = out_dir / g.node(n).name;
+    scope_dirs[n] = scope_dir(out_dir, g.node(n).name);
+  }
+  // A node's Spack commands see the config scopes of everything it depends
+  // on (directly or not), farthest first: nearer scopes take precedence.
+  std::vector<std::uint32_t> topo_pos(g.size());
+  {
+    auto order = g.topological_order();
+    for (std::uint32_t i = 0; i < order.size(); ++i) topo_pos[order[i]] = i;
+  }
+  auto scopes_of = [&](NodeId n) {
+    std::vector<std::string> out;
+    if (spec.propagate_files.empty()) return out;
+    std::vector<char> seen(g.size(), 0);
+    std::vector<NodeId> stack(g.node(n).deps.begin(), g.node(n).deps.end()), ancestors;
+    while (!stack.empty()) {
+      NodeId d = stack.back();
+      stack.pop_back();
+      if (seen[d]) continue;
+      seen[d] = 1;
+      ancestors.push_back(d);
+      for (NodeId e : g.node(d).deps) stack.push_back(e);
+    }
+    std::sort(ancestors.begin(), ancestors.end(), [&](NodeId a, NodeId b) { return topo_pos[a] < topo_pos[b]; });
+    std::error_code ec;
+    for (NodeId d : ancestors)  // only scopes with files: Spack refuses a -C folder that does not exist
+      if (fs::is_directory(scope_dirs[d], ec) && !fs::is_empty(scope_dirs[d], ec)) out.push_back(scope_dirs[d].string());
+    return out;
+  };
   std::vector<char> done(g.size(), 0);
   std::vector<int> offset(g.size(), 0);
   std::size_t already = 0;
@@ -281,7 +379,7 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
     retry[i] = {stage_of[i]->retries, stage_of[i]->retry_backoff_s};
   }
 
-  Recorder recorder(db_, bus_, id, g, artifact_dirs, offset, g.size(), already);
+  Recorder recorder(db_, bus_, id, g, artifact_dirs, scope_dirs, spec.propagate_files, offset, g.size(), already);
   recorder.log_root = [this](std::int64_t i) { return log_root_ / std::to_string(i); };
   JobMaker make = [&](NodeId n, int attempt, const std::vector<std::string>& after) {
     const auto& node = g.node(n);
@@ -309,8 +407,13 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
     std::string inputs;
     for (NodeId d : node.deps) inputs += (inputs.empty() ? "" : ":") + artifact_dirs[d].string();
     if (spec.propagate) job.environment["SPACKEXT_INPUTS"] = inputs;
+    const auto scopes = scopes_of(n);
+    std::string scope_list;
+    for (const auto& sc : scopes) scope_list += (scope_list.empty() ? "" : ":") + sc;
+    if (!spec.propagate_files.empty()) job.environment["SPACKEXT_SCOPES"] = scope_list;
+    if (stage.kind == "tests") job.environment["SPACKEXT_JUNIT"] = (artifact_dirs[n] / "junit.xml").string();
     job.commands = node_preamble(spec.propagate);
-    for (auto& c : node_commands(spec, stage, node)) job.commands.push_back(std::move(c));
+    for (auto& c : node_commands(spec, stage, node, scopes)) job.commands.push_back(std::move(c));
     // A shell builtin, not a program: no gap between the stage's last command
     // and its success being known in which a resume could stop it.
     job.commands.push_back(": > " + shell_quote(success_marker(job.log_path).string()));
@@ -324,6 +427,10 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
   sopt.keep_going = options.keep_going;
   sopt.retry = retry;
   sopt.cancel = cancel;
+  // A dependent must see the files its dependencies publish when they end:
+  // no submitting it ahead of them (Slurm's afterok would start it before
+  // this host has published them).
+  sopt.submit_ahead = spec.propagate_files.empty();
   bus_.publish("deploy.started", {{"deployment", id}, {"name", spec.name}, {"nodes", g.size()},
                                   {"already_done", already}, {"executor", options.executor},
                                   {"estimated_makespan_min", plan.schedule.makespan}}, kSource);
@@ -335,13 +442,51 @@ DeployResult DeploymentRunner::execute(std::int64_t id, const DeploySpec& spec,
     fs::create_directories(out_dir);
     point_link(out_root / "current", fs::path("deployments") / std::to_string(id));
   }
+  // The report before the status: a host killed in between leaves the
+  // deployment running, and its resume writes the report again. A report
+  // that cannot be written fails the command, after the status is recorded.
+  std::exception_ptr junit_error;
+  try {
+    write_junit(id, spec, options, g, out_dir);
+  } catch (...) {
+    junit_error = std::current_exception();
+  }
   db_.set_status(id, result.status, true);
   recorder.finish(result.outcome.ok());
   bus_.publish("deploy.finished", {{"deployment", id}, {"status", result.status},
                                    {"succeeded", result.outcome.succeeded}, {"failed", result.outcome.failed},
                                    {"skipped", result.outcome.skipped}, {"cancelled", result.outcome.cancelled},
                                    {"not_run", result.outcome.not_run}}, kSource);
+  if (junit_error) std::rethrow_exception(junit_error);
   return result;
+}
+
+void DeploymentRunner::write_junit(std::int64_t id, const DeploySpec& spec, const DeployOptions& options,
+                                   const BuildGraph& g, const fs::path& out_dir) {
+  std::map<std::string, NodeRecord> recorded;
+  for (auto& n : db_.nodes(id)) recorded.emplace(n.name, std::move(n));
+  std::vector<JunitCase> cases;
+  for (const auto& node : g.nodes()) {
+    const auto& stage = *spec.find_stage(g.groups()[node.group].name);
+    if (stage.kind != "tests") continue;
+    JunitCase c;
+    c.suite = stage.name;
+    c.name = node.name;
+    c.state = "pending";
+    if (auto it = recorded.find(node.name); it != recorded.end()) {
+      c.state = it->second.state;
+      c.seconds = it->second.duration_s;
+      c.exit_code = it->second.exit_code;
+      c.detail = it->second.detail;
+      c.log_path = it->second.log_path;
+    }
+    if (c.state == "pending" && c.detail.empty()) c.detail = "not run: the deployment stopped before it";
+    cases.push_back(std::move(c));
+  }
+  if (cases.empty()) return;
+  const auto file = junit_path(out_dir, options);
+  write_junit_report(file, spec.name, db_.deployment(id)->created_at, cases);
+  bus_.publish("deploy.junit.written", {{"deployment", id}, {"file", file.string()}, {"tests", cases.size()}}, kSource);
 }
 
 void rollback_deployment(StateDb& db, Bus& bus, std::int64_t id) {

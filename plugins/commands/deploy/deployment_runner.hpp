@@ -22,7 +22,21 @@ struct DeployOptions {
   std::string executor = "local";
   int jobs = 1;
   bool keep_going = false;
+  std::string spack;        // the Spack executable, over deploy.yaml's (empty: deploy.yaml's)
+  std::string junit;        // the JUnit report of the test jobs (empty: <output>/deployments/<id>/junit.xml)
+  // `deploy --env`: the deployment is this one Spack environment, run in
+  // `base_path` (environment_deploy_spec), not a deploy.yaml.
+  std::string environment, base_path;
 };
+
+// The deployment a run or a resume works on: its deploy.yaml, or the one
+// environment of `deploy --env`, with the options' Spack executable.
+DeploySpec deploy_spec_of(const std::string& config_path, const DeployOptions& options);
+
+// The config scope that a node's propagated files are published into.
+fs::path scope_dir(const fs::path& deployment_output, const std::string& node);
+// The JUnit report a deployment writes (if it has test jobs).
+fs::path junit_path(const fs::path& deployment_output, const DeployOptions& options);
 
 struct DeployResult {
   std::int64_t id = 0;
@@ -47,11 +61,14 @@ class DeploymentRunner {
                       bool takeover = false);
 
  private:
-  void recover_leftovers(const DeploymentRecord& rec, Executor& executor, const std::atomic<bool>* cancel);
+  void recover_leftovers(const DeploymentRecord& rec, const DeploySpec& spec, Executor& executor,
+                         const std::atomic<bool>* cancel);
   void wait_for_leftover(const std::string& node, const std::string& native, Executor& executor,
                          const std::atomic<bool>* cancel);
   DeployResult execute(std::int64_t id, const DeploySpec& spec, const DeployOptions& options,
                        Executor& executor, const std::atomic<bool>* cancel);
+  void write_junit(std::int64_t id, const DeploySpec& spec, const DeployOptions& options,
+                   const BuildGraph& g, const fs::path& out_dir);
   StateDb& db_;
   Bus& bus_;
   fs::path log_root_;

@@ -32,7 +32,7 @@ class Run {
  public:
   Run(const BuildGraph& g, const std::vector<double>& priority, Executor& ex, const JobMaker& make,
       ScheduleObserver& obs, const SchedulerOptions& opt)
-      : g_(g), ex_(ex), make_(make), obs_(obs), opt_(opt), eager_(ex.handles_dependencies()),
+      : g_(g), ex_(ex), make_(make), obs_(obs), opt_(opt), eager_(ex.handles_dependencies() && opt.submit_ahead),
         queue_(g, priority), state_(g.size(), NodeState::waiting), unfinished_(g.size(), 0),
         unsubmitted_(g.size(), 0), attempts_(g.size(), 0), failures_(g.size(), 0),
         native_(g.size()), started_at_(g.size()), topo_pos_(g.size()) {

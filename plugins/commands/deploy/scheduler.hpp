@@ -34,6 +34,10 @@ struct SchedulerOptions {
   std::vector<RetryPolicy> retry;            // per node group; missing = no retries
   const std::atomic<bool>* cancel = nullptr;  // polled; set from a signal handler
   std::chrono::milliseconds poll{250};       // longest wait between checks of `cancel`
+  // With an executor that handles dependencies, submit a node while its
+  // dependencies still run. Off when something must happen on this host
+  // between a node's end and its dependents' start (publishing its files).
+  bool submit_ahead = true;
 };
 
 // Told about every transition, in order, from the scheduler's thread.

@@ -50,20 +50,40 @@ std::vector<std::string> node_preamble(bool propagate) {
 }
 
 std::vector<std::string> node_commands(const DeploySpec& spec, const StageSpec& stage,
-                                       const BuildNode& node) {
-  const std::string spack = shell_quote(spec.spack);
+                                       const BuildNode& node, const std::vector<std::string>& scopes) {
+  std::string spack = shell_quote(spec.spack);
+  for (const auto& scope : scopes) spack += " -C " + shell_quote(scope);
   const std::string env = shell_quote(stage.environment.string());
   const std::string nspec = node_spec(node);
+  std::vector<std::string> out;
+  if (!stage.manifest.empty()) {
+    // Made beside the folder under a name of its own (matrix nodes of one
+    // stage may do this at once), then only the manifest moves in.
+    const std::string fresh = shell_quote(stage.environment.string() + ".new") + ".$$";
+    out.push_back("rm -rf " + fresh + " && " + spack + " env create -d " + fresh + " " +
+                  shell_quote(stage.manifest.string()) + " > /dev/null && mkdir -p " + env + " && mv -f " + fresh +
+                  "/spack.yaml " + env + "/spack.yaml && rm -rf " + fresh);
+  }
   if (stage.run.empty()) {
-    if (nspec.empty())
-      return {spack + " -e " + env + " concretize -f", spack + " -e " + env + " install"};
-    return {spack + " -e " + env + " concretize", spack + " -e " + env + " install " + shell_quote(nspec)};
+    if (nspec.empty()) {
+      out.push_back(spack + " -e " + env + " concretize -f");
+      out.push_back(spack + " -e " + env + " install");
+    } else {
+      out.push_back(spack + " -e " + env + " concretize");
+      out.push_back(spack + " -e " + env + " install " + shell_quote(nspec));
+    }
+    for (const auto& file : spec.propagate_files) {
+      const auto section = fs::path(file).stem().string();
+      if (is_spack_config_section(section))
+        out.push_back(spack + " -e " + env + " config get " + section + " > \"$SPACKEXT_ARTIFACTS\"/" +
+                      shell_quote(file));
+    }
+    return out;
   }
   std::map<std::string, std::string> values = {
       {"spack", spack}, {"env", env}, {"spec", shell_quote(nspec)},
       {"stage", shell_quote(stage.name)}, {"node", shell_quote(node.name)}};
   for (const auto& [k, v] : node.axes) values[k] = shell_quote(v);
-  std::vector<std::string> out;
   for (const auto& c : stage.run) out.push_back(fill(c, values));
   return out;
 }

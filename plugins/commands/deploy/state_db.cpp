@@ -290,7 +290,7 @@ void StateDb::attempt_started(std::int64_t id, const std::string& node, int atte
 void StateDb::attempt_finished(std::int64_t id, const std::string& node, int attempt,
                                const std::string& state, std::optional<int> exit_code,
                                const std::string& detail, double seconds,
-                               const std::string& node_state) {
+                               const std::string& node_state, const FileList& files) {
   transaction([&] {
     // An attempt that never started (the executor refused it) gets its row here.
     Statement(db_, "INSERT OR IGNORE INTO attempts (deployment_id, node, attempt, state, started_at) "
@@ -310,11 +310,12 @@ void StateDb::attempt_finished(std::int64_t id, const std::string& node, int att
                      "ON CONFLICT(deployment_name, node) DO UPDATE SET last_s=excluded.last_s, runs=runs+1")
           .bind(1, node).bind(2, seconds).bind(3, id).run();
     }
+    insert_artifacts(id, node, files);
   });
 }
 
 void StateDb::set_node_state(std::int64_t id, const std::string& node, const std::string& state,
-                             const std::string& detail) {
+                             const std::string& detail, const FileList& files) {
   transaction([&] {
     Statement(db_, "UPDATE nodes SET state=?, detail=? WHERE deployment_id=? AND node=?")
         .bind(1, state).bind(2, detail).bind(3, id).bind(4, node).run();
@@ -322,6 +323,7 @@ void StateDb::set_node_state(std::int64_t id, const std::string& node, const std
       Statement(db_, "UPDATE attempts SET state=?, finished_at=?, detail=? "
                      "WHERE deployment_id=? AND node=? AND state IN ('running','submitting')")
           .bind(1, state).bind(2, now()).bind(3, detail).bind(4, id).bind(5, node).run();
+    insert_artifacts(id, node, files);
   });
 }
 
@@ -333,17 +335,19 @@ std::map<std::string, double> StateDb::recorded_durations(const std::string& nam
   return out;
 }
 
-void StateDb::add_artifacts(std::int64_t id, const std::string& node,
-                            const std::vector<std::pair<std::string, std::uintmax_t>>& files) {
-  transaction([&] {
-    Statement ins(db_, "INSERT OR REPLACE INTO artifacts (deployment_id, node, path, size) VALUES (?,?,?,?)");
-    for (const auto& [path, size] : files)
-      ins.bind(1, id).bind(2, node).bind(3, path).bind(4, static_cast<std::int64_t>(size)).run();
-  });
+void StateDb::insert_artifacts(std::int64_t id, const std::string& node, const FileList& files) {
+  if (files.empty()) return;
+  Statement ins(db_, "INSERT OR REPLACE INTO artifacts (deployment_id, node, path, size) VALUES (?,?,?,?)");
+  for (const auto& [path, size] : files)
+    ins.bind(1, id).bind(2, node).bind(3, path).bind(4, static_cast<std::int64_t>(size)).run();
 }
 
-std::vector<std::pair<std::string, std::uintmax_t>> StateDb::artifacts(std::int64_t id) const {
-  std::vector<std::pair<std::string, std::uintmax_t>> out;
+void StateDb::add_artifacts(std::int64_t id, const std::string& node, const FileList& files) {
+  transaction([&] { insert_artifacts(id, node, files); });
+}
+
+FileList StateDb::artifacts(std::int64_t id) const {
+  FileList out;
   Statement q(db_, "SELECT path, size FROM artifacts WHERE deployment_id=? ORDER BY path");
   q.bind(1, id);
   while (q.step()) out.emplace_back(q.text(0), static_cast<std::uintmax_t>(q.integer(1)));

@@ -60,6 +60,9 @@ struct AttemptRecord {
 
 inline constexpr int kStateSchemaVersion = 2;
 
+// Files a node produced (artifacts, published config scope files) with their sizes.
+using FileList = std::vector<std::pair<std::string, std::uintmax_t>>;
+
 class StateDb {
  public:
   enum class Journal {
@@ -96,18 +99,20 @@ class StateDb {
                       const std::string& log_path);
   void attempt_started(std::int64_t id, const std::string& node, int attempt,
                        const std::string& native_id, const std::string& log_path);
-  // Ends an attempt and sets the node's state ("succeeded", "failed", ...).
+  // Ends an attempt and sets the node's state ("succeeded", "failed", ...);
+  // `files` (what a succeeded node produced) are recorded in the same
+  // transaction, so a node is never done without them.
   void attempt_finished(std::int64_t id, const std::string& node, int attempt,
                         const std::string& state, std::optional<int> exit_code,
-                        const std::string& detail, double seconds, const std::string& node_state);
+                        const std::string& detail, double seconds, const std::string& node_state,
+                        const FileList& files = {});
   void set_node_state(std::int64_t id, const std::string& node, const std::string& state,
-                      const std::string& detail = {});
+                      const std::string& detail = {}, const FileList& files = {});
 
   // Durations of successful attempts, by deployment name and node.
   std::map<std::string, double> recorded_durations(const std::string& deployment_name) const;
-  void add_artifacts(std::int64_t id, const std::string& node,
-                     const std::vector<std::pair<std::string, std::uintmax_t>>& files);
-  std::vector<std::pair<std::string, std::uintmax_t>> artifacts(std::int64_t id) const;
+  void add_artifacts(std::int64_t id, const std::string& node, const FileList& files);
+  FileList artifacts(std::int64_t id) const;
 
   std::optional<DeploymentRecord> deployment(std::int64_t id) const;
   std::vector<DeploymentRecord> deployments() const;
@@ -123,6 +128,7 @@ class StateDb {
   template <class Fn>
   void transaction(Fn&& fn);
   void migrate();
+  void insert_artifacts(std::int64_t id, const std::string& node, const FileList& files);
   sqlite3* db_ = nullptr;
   fs::path file_;
 };

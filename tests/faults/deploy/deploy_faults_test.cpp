@@ -366,3 +366,43 @@ TEST(DeployFaults, TwoResumesAtOnce) {
     if (HasFailure()) return;
   }
 }
+
+// artifacts.propagate: the host is killed right before it renames a
+// stage's propagated file into the stage's config scope. Nothing half-made
+// is visible, the dependent has not started, the stage is not recorded done;
+// a resume publishes the file, records it with the stage's success, and runs
+// the dependent, which sees it through $SPACKEXT_SCOPES.
+TEST(DeployFaults, KillBeforePublishingAPropagatedFileThenResume) {
+  Scenario s;
+  write_file(s.config(),
+             "deployment: {name: faults, base_path: work}\nstages:\n"
+             "  - {name: compilers, run: ['printf \"compilers: []\\n\" > $SPACKEXT_ARTIFACTS/compilers.yaml']}\n"
+             "  - {name: apps, depends: [compilers], run: ['cat $SPACKEXT_SCOPES/compilers.yaml > seen']}\n"
+             "artifacts: {propagate: [compilers.yaml]}\n");
+  const fs::path scope = s.root() / "work" / "artifacts" / "deployments" / "1" / "scopes" / "compilers";
+  int rc = s.host(s.run_args(), "run",
+                  {{"LD_PRELOAD", spackext::testing::kill_hook_library().string()},
+                   {"SPACKEXT_KILL_BEFORE", "rename:1"},
+                   {"SPACKEXT_KILL_MATCH", scope.string()}});
+  ASSERT_EQ(rc, 128 + SIGKILL) << "the rename into the scope was not reached: " << s.log("run");
+  EXPECT_FALSE(fs::exists(scope / "compilers.yaml"));
+  EXPECT_FALSE(fs::exists(s.root() / "work" / "seen")) << "the dependent started";
+  auto before = s.status();
+  ASSERT_FALSE(before.is_null()) << s.log("status");
+  for (const auto& n : before["nodes"]) {
+    if (n["node"] == "compilers") EXPECT_NE(n["state"], "succeeded") << n.dump();
+    if (n["node"] == "apps") EXPECT_EQ(n["state"], "pending") << n.dump();
+  }
+
+  rc = s.host(s.resume_args(), "resume");
+  ASSERT_EQ(rc, 0) << s.log("resume");
+  EXPECT_EQ(read_file(scope / "compilers.yaml"), "compilers: []\n");
+  EXPECT_EQ(read_file(s.root() / "work" / "seen"), "compilers: []\n");
+  for (const auto& e : fs::directory_iterator(scope))
+    EXPECT_EQ(e.path().filename(), "compilers.yaml") << "left over: " << e.path();
+  auto after = s.status();
+  bool recorded = false;
+  for (const auto& a : after["artifacts"]) recorded |= a["path"] == (scope / "compilers.yaml").string();
+  EXPECT_TRUE(recorded) << after["artifacts"].dump();
+  for (const auto& n : after["nodes"]) EXPECT_EQ(n["state"], "succeeded") << n.dump();
+}

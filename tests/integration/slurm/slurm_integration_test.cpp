@@ -17,6 +17,7 @@
 #include "deployment_runner.hpp"
 #include "slurm_executor.hpp"
 #include "command_runner.hpp"
+#include "junit_check.hpp"
 #include "spackext/errors.hpp"
 #include "spackext_testing/testing.hpp"
 
@@ -388,4 +389,43 @@ stages:
   EXPECT_EQ(attempts_after[0].native_id, orphan);
   EXPECT_EQ(db.nodes(1)[0].attempts, 1);
   EXPECT_EQ(db.nodes(1)[0].detail, "finished while its host was down");
+}
+
+// `deploy run` on Slurm writes the JUnit report of the test jobs, and a
+// propagated file reaches the dependents' config scope before they start
+// (they are submitted after it is published, not with afterok).
+TEST(SlurmIntegration, JunitReportAndPropagatedFilesOnSlurm) {
+  REQUIRE_SLURM();
+  TempDir tmp;
+  fs::create_directories(tmp / "work");
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: slurm-junit, base_path: work}
+stages:
+  - {name: compilers, run: ["printf 'compilers: []\\n' > $SPACKEXT_ARTIFACTS/compilers.yaml"]}
+  - {name: broken, run: ["exit 5"]}
+tests:
+  - {name: sees-scope, depends: [compilers], run: ["test -f $SPACKEXT_SCOPES/compilers.yaml"]}
+  - {name: needs-broken, depends: [broken], run: ["true"]}
+  - name: runtimes
+    matrix: {runtimes: [a, b]}
+    run: ["test {runtime} = a || { echo runtime b broke; exit 3; }"]
+artifacts: {propagate: [compilers.yaml]}
+)");
+  spackext::testing::RunOptions ro;
+  ro.env["SLURM_CONF"] = SlurmCluster::conf_;
+  auto r = spackext::testing::run_host({"deploy", "run", "--config", (tmp / "deploy.yaml").string(), "--executor",
+                                        "slurm", "--keep-going", "--junit", (tmp / "report.xml").string(),
+                                        "--state-db", (tmp / "state.db").string()},
+                                       tmp.path(), ro);
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto seen = spackext::testing::read_junit(tmp / "report.xml");
+  EXPECT_EQ(seen.tests, 4);
+  EXPECT_EQ(seen.failures, 1);
+  EXPECT_EQ(seen.skipped, 1);
+  EXPECT_EQ(seen.cases["sees-scope"].outcome, "passed") << seen.cases["sees-scope"].text;
+  EXPECT_EQ(seen.cases["needs-broken"].outcome, "skipped");
+  EXPECT_EQ(seen.cases["runtimes/a"].outcome, "passed");
+  EXPECT_EQ(seen.cases["runtimes/b"].outcome, "failure");
+  EXPECT_NE(seen.cases["runtimes/b"].text.find("runtime b broke"), std::string::npos) << seen.cases["runtimes/b"].text;
+  EXPECT_EQ(read_file(tmp / "work" / "artifacts" / "deployments" / "1" / "scopes" / "compilers" / "compilers.yaml"),
+            "compilers: []\n");
 }

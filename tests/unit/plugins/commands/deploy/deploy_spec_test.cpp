@@ -174,3 +174,55 @@ TEST_F(DeploySpecTest, BadValues) {
 TEST_F(DeploySpecTest, UnreadableFile) {
   EXPECT_THROW(sd::load_deploy_spec(tmp / "absent.yaml"), spackext::InputError);
 }
+
+TEST_F(DeploySpecTest, ManifestFilesAndAPropagateList) {
+  write_file(tmp / "environments" / "compilers.yaml", "spack:\n  specs: [gcc@14]\n");
+  auto spec = sd::load_deploy_spec(write(R"(deployment: {name: x, base_path: /opt/spack}
+stages:
+  - {name: compilers, environment: environments/compilers.yaml}
+  - {name: mpi, environment: envs/mpi/spack.yaml, depends: [compilers]}
+artifacts:
+  propagate: [compilers.yaml, packages.yaml]
+)"));
+  const auto& c = spec.stages[0];
+  EXPECT_EQ(c.manifest, tmp.path() / "environments" / "compilers.yaml");
+  EXPECT_EQ(c.environment, fs::path("/opt/spack/.spack-ext/environments/compilers"));
+  EXPECT_TRUE(spec.stages[1].manifest.empty());  // a spack.yaml is used where it is
+  EXPECT_EQ(spec.stages[1].environment, tmp.path() / "envs" / "mpi");
+  EXPECT_TRUE(spec.propagate);
+  EXPECT_EQ(spec.propagate_files, (std::vector<std::string>{"compilers.yaml", "packages.yaml"}));
+}
+
+TEST_F(DeploySpecTest, BadPropagateListsAndTheReservedStageName) {
+  const std::string head = "deployment: {name: x}\nstages:\n  - {name: a, run: [true]}\nartifacts:\n";
+  auto msg = error_of(head + "  propagate: [envs/packages.yaml]\n");
+  EXPECT_EQ(msg.rfind(at_line(5) + "expected each entry of artifacts.propagate to be a configuration file name", 0),
+            0u)
+      << msg;
+  msg = error_of(head + "  propagate: [packages.yaml, packages.yaml]\n");
+  EXPECT_NE(msg.find("duplicate entry 'packages.yaml' in artifacts.propagate"), std::string::npos) << msg;
+  msg = error_of(head + "  propagate: {packages: yes}\n");
+  EXPECT_NE(msg.find("expected artifacts.propagate to be true, false or a list of file names"), std::string::npos)
+      << msg;
+  msg = error_of("deployment: {name: x}\nstages:\n  - {name: scopes, run: [true]}\n");
+  EXPECT_NE(msg.find("the stage name 'scopes' is reserved"), std::string::npos) << msg;
+  write_file(tmp / "notenv.yaml", "packages: {}\n");
+  msg = error_of("deployment: {name: x}\nstages:\n  - {name: a, environment: notenv.yaml}\n");
+  EXPECT_NE(msg.find("notenv.yaml:1: expected a Spack environment"), std::string::npos) << msg;
+}
+
+TEST_F(DeploySpecTest, OneEnvironmentAsADeployment) {
+  write_file(tmp / "environments" / "neuro-stack.yaml", "spack:\n  specs: [neurotool]\n");
+  auto spec = sd::environment_deploy_spec(tmp / "environments" / "neuro-stack.yaml", tmp / "work");
+  EXPECT_EQ(spec.name, "neuro-stack");
+  ASSERT_EQ(spec.stages.size(), 1u);
+  EXPECT_EQ(spec.stages[0].name, "neuro-stack");
+  EXPECT_EQ(spec.stages[0].environment, tmp.path() / "work" / ".spack-ext" / "environments" / "neuro-stack");
+  EXPECT_EQ(spec.artifacts_output, tmp.path() / "work" / "artifacts");
+  // A folder, or its spack.yaml: used where it is, named after the folder.
+  auto dir = sd::environment_deploy_spec(tmp / "envs" / "mpi", tmp.path());
+  EXPECT_EQ(dir.name, "mpi");
+  EXPECT_TRUE(dir.stages[0].manifest.empty());
+  EXPECT_EQ(sd::environment_deploy_spec(tmp / "envs" / "mpi" / "spack.yaml", tmp.path()).name, "mpi");
+  EXPECT_THROW(sd::environment_deploy_spec(tmp / "nothing.yaml", tmp.path()), spackext::InputError);
+}

@@ -50,3 +50,32 @@ TEST(StageCommands, ShellQuoting) {
   EXPECT_EQ(sd::shell_quote("it's"), "'it'\\''s'");
   EXPECT_EQ(sd::shell_quote(""), "''");
 }
+
+TEST(StageCommands, ManifestFilesScopesAndExportedSections) {
+  TempDir tmp;
+  write_file(tmp / "environments" / "externals.yaml", "spack:\n  specs: [cmake]\n");
+  write_file(tmp / "deploy.yaml", R"(deployment: {name: x, base_path: /opt/spack}
+stages:
+  - {name: externals, environment: environments/externals.yaml}
+  - {name: custom, run: ["{spack} find"], depends: [externals]}
+artifacts:
+  propagate: [packages.yaml, site-notes.yaml]
+)");
+  auto spec = sd::load_deploy_spec(tmp / "deploy.yaml");
+  auto g = sd::expand_stages(spec);
+  const std::string env = "/opt/spack/.spack-ext/environments/externals";
+  const std::vector<std::string> scopes{"/o/scopes/a", "/o/scopes/b c"};
+  auto cmds = sd::node_commands(spec, spec.stages[0], g.node(*g.find("externals")), scopes);
+  const std::string spack = "spack -C /o/scopes/a -C '/o/scopes/b c'";
+  ASSERT_EQ(cmds.size(), 4u);
+  EXPECT_EQ(cmds[0], "rm -rf " + env + ".new.$$ && " + spack + " env create -d " + env + ".new.$$ " +
+                         (tmp / "environments" / "externals.yaml").string() + " > /dev/null && mkdir -p " + env +
+                         " && mv -f " + env + ".new.$$/spack.yaml " + env + "/spack.yaml && rm -rf " + env + ".new.$$");
+  EXPECT_EQ(cmds[1], spack + " -e " + env + " concretize -f");
+  EXPECT_EQ(cmds[2], spack + " -e " + env + " install");
+  // Only Spack configuration sections are exported; site-notes.yaml is the stage's own to write.
+  EXPECT_EQ(cmds[3], spack + " -e " + env + " config get packages > \"$SPACKEXT_ARTIFACTS\"/packages.yaml");
+  // {spack} in run commands carries the scopes too; no export there.
+  EXPECT_EQ(sd::node_commands(spec, spec.stages[1], g.node(*g.find("custom")), scopes),
+            (std::vector<std::string>{spack + " find"}));
+}
