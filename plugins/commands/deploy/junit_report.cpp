@@ -90,8 +90,10 @@ std::string junit_xml(const std::string& deployment, const std::string& timestam
         // passed: no child element
       } else if (c->state == "failed" || c->state == "interrupted") {
         ++n.failures;
-        std::string message = c->exit_code ? "exit code " + std::to_string(*c->exit_code) : c->state;
-        if (!c->detail.empty()) message += ": " + c->detail;
+        // The recorded detail says how it ended ("exited with code 3"); without one, the code.
+        const std::string message = !c->detail.empty() ? c->detail
+                                    : c->exit_code     ? "exit code " + std::to_string(*c->exit_code)
+                                                       : c->state;
         pt::ptree& f = tc.add_child("failure", pt::ptree(xml_safe(log_tail(c->log_path))));
         f.put("<xmlattr>.message", xml_safe(message));
         f.put("<xmlattr>.type", c->exit_code ? "exit" : c->state);

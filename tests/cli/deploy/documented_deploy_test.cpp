@@ -58,9 +58,9 @@ class DocumentedDeploy : public ::testing::Test {
   void SetUp() override {
     fs::create_directories(tmp / "calls");
     // One call log per node (a node's calls run one after another).
-    t::write_file(spack(), R"(#!/bin/sh
+    t::write_file(spack(), R"SH(#!/bin/sh
 # spack stand-in: records the call, then does the little a deployment needs.
-log=")" + (tmp / "calls").string() + R"(/$(printf '%s' "${SPACKEXT_NODE:-none}" | tr / _)"
+log=")SH" + (tmp / "calls").string() + R"SH(/$(printf '%s' "${SPACKEXT_NODE:-none}" | tr / _)"
 scopes=""
 all="$*"
 while [ $# -gt 0 ]; do
@@ -79,7 +79,7 @@ case "$1 $2" in
   "config get") printf '%s:\n  produced_by: "%s"\n' "$3" "$SPACKEXT_NODE" ;;
 esac
 exit 0
-)");
+)SH");
     fs::permissions(spack(), fs::perms::owner_all);
   }
   fs::path spack() const { return tmp / "bin" / "spack"; }

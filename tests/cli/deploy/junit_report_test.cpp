@@ -70,7 +70,7 @@ TEST_F(JunitReport, OneCasePerTestJobWithFailuresAndSkipsThenAResumeRewritesIt) 
   EXPECT_EQ(skipped.message, "dependency lib/mpich failed");
   auto& failed = seen.cases["smoke/python@3.12"];
   EXPECT_EQ(failed.outcome, "failure");
-  EXPECT_EQ(failed.message.rfind("exit code 4", 0), 0u) << failed.message;
+  EXPECT_NE(failed.message.find("code 4"), std::string::npos) << failed.message;
   // The tail of the log: the last lines, markup characters intact.
   EXPECT_NE(failed.text.find("assertion <failed> & stopped"), std::string::npos) << failed.text;
   EXPECT_NE(failed.text.find("line 45"), std::string::npos);

@@ -147,14 +147,14 @@ compatibility:
 
 // A spack stand-in for the deployment lines (no Spack here): records its
 // calls, makes environment folders, prints configuration sections.
-constexpr const char* kSpackStandIn = R"(#!/bin/sh
+constexpr const char* kSpackStandIn = R"SH(#!/bin/sh
 echo "$*" >> "$(dirname "$0")/calls"
 while [ "$1" = -C ] || [ "$1" = -e ]; do shift 2; done
 case "$1 $2" in
   "env create") mkdir -p "$4" && cp "$5" "$4/spack.yaml" ;;
   "config get") printf '%s: {}\n' "$3" ;;
 esac
-)";
+)SH";
 
 TEST_F(SeedInterface, PackagesThenDeployment) {
   // The documented import reads templates/packages/neuroscience/ from the current folder.
