@@ -217,6 +217,16 @@ stages:
   EXPECT_FALSE(fs::exists(tmp / "work" / "after-ran"));
 }
 
+// `spack-ext deploy run --config <tmp>/deploy.yaml --executor slurm ...` on the test cluster.
+spackext::testing::RunResult deploy_run_on_slurm(const TempDir& tmp, const std::vector<std::string>& extra) {
+  spackext::testing::RunOptions ro;
+  ro.env["SLURM_CONF"] = SlurmCluster::conf_;
+  std::vector<std::string> args{"deploy", "run", "--config", (tmp / "deploy.yaml").string(), "--executor", "slurm",
+                                "--state-db", (tmp / "state.db").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return spackext::testing::run_host(args, tmp.path(), ro);
+}
+
 TEST(SlurmIntegration, CliRunOnSlurm) {
   REQUIRE_SLURM();
   TempDir tmp;
@@ -226,11 +236,7 @@ stages:
   - {name: a, run: ["echo a >> runs"]}
   - {name: b, depends: [a], run: ["echo b >> runs"]}
 )");
-  spackext::testing::RunOptions ro;
-  ro.env["SLURM_CONF"] = SlurmCluster::conf_;
-  auto r = spackext::testing::run_host({"deploy", "run", "--config", (tmp / "deploy.yaml").string(), "--executor",
-                                        "slurm", "--state-db", (tmp / "state.db").string(), "--json"},
-                                       tmp.path(), ro);
+  auto r = deploy_run_on_slurm(tmp, {"--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["status"], "succeeded");
   EXPECT_EQ(read_file(tmp / "work" / "runs"), "a\nb\n");
@@ -410,12 +416,7 @@ tests:
     run: ["test {runtime} = a || { echo runtime b broke; exit 3; }"]
 artifacts: {propagate: [compilers.yaml]}
 )");
-  spackext::testing::RunOptions ro;
-  ro.env["SLURM_CONF"] = SlurmCluster::conf_;
-  auto r = spackext::testing::run_host({"deploy", "run", "--config", (tmp / "deploy.yaml").string(), "--executor",
-                                        "slurm", "--keep-going", "--junit", (tmp / "report.xml").string(),
-                                        "--state-db", (tmp / "state.db").string()},
-                                       tmp.path(), ro);
+  auto r = deploy_run_on_slurm(tmp, {"--keep-going", "--junit", (tmp / "report.xml").string()});
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   auto seen = spackext::testing::read_junit(tmp / "report.xml");
   EXPECT_EQ(seen.tests, 4);
