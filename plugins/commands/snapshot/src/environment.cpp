@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "snapshot_store.hpp"
 #include "spackext/atomic_file.hpp"
@@ -29,11 +30,53 @@ std::optional<std::string> read_optional(const fs::path& file) {
 
 }  // namespace
 
+namespace {
+
+// Spack's `config:environments_root` from its configuration scopes, highest
+// precedence first: user (~/.spack or $SPACK_USER_CONFIG_PATH), spack
+// ($SPACK_ROOT/etc/spack), system (/etc/spack or $SPACK_SYSTEM_CONFIG_PATH);
+// "$spack", "${spack}" and a leading "~" expanded as Spack does. Empty if no
+// scope sets it.
+std::string spack_environments_root(const char* spack_root) {
+  const char* home = std::getenv("HOME");
+  const char* user_scope = std::getenv("SPACK_USER_CONFIG_PATH");
+  const char* system_scope = std::getenv("SPACK_SYSTEM_CONFIG_PATH");
+  std::vector<fs::path> scopes;
+  if (user_scope && *user_scope) scopes.emplace_back(user_scope);
+  else if (home && *home) scopes.push_back(fs::path(home) / ".spack");
+  if (spack_root && *spack_root) scopes.push_back(fs::path(spack_root) / "etc" / "spack");
+  scopes.emplace_back(system_scope && *system_scope ? system_scope : "/etc/spack");
+  for (const auto& scope : scopes) {
+    const fs::path file = scope / "config.yaml";
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) continue;
+    YAML::Node doc;
+    try {
+      doc = YAML::LoadFile(file.string());
+    } catch (const YAML::Exception& e) {
+      throw InputError(file.string() + ":" + std::to_string(e.mark.line + 1), "malformed YAML: " + e.msg);
+    }
+    const auto root = doc.IsMap() && doc["config"] && doc["config"].IsMap() ? doc["config"]["environments_root"]
+                                                                            : YAML::Node();
+    if (!root || !root.IsScalar() || root.Scalar().empty()) continue;
+    std::string path = root.Scalar();
+    for (const std::string var : {"${spack}", "$spack"})
+      for (auto at = path.find(var); at != std::string::npos && spack_root; at = path.find(var))
+        path.replace(at, var.size(), spack_root);
+    if (path.starts_with("~") && home) path.replace(0, 1, home);
+    return path;
+  }
+  return {};
+}
+
+}  // namespace
+
 std::vector<fs::path> environment_roots(const std::string& configured) {
   std::vector<fs::path> roots;
   if (!configured.empty()) roots.emplace_back(configured);
-  if (const char* spack = std::getenv("SPACK_ROOT"); spack && *spack)
-    roots.push_back(fs::path(spack) / "var" / "spack" / "environments");
+  const char* spack = std::getenv("SPACK_ROOT");
+  if (auto from_spack = spack_environments_root(spack); !from_spack.empty()) roots.emplace_back(from_spack);
+  else if (spack && *spack) roots.push_back(fs::path(spack) / "var" / "spack" / "environments");
   return roots;
 }
 

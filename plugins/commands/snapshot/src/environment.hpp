@@ -20,7 +20,8 @@ class SnapshotStore;
 std::filesystem::path resolve_environment(const std::string& dir_or_name,
                                           const std::vector<std::filesystem::path>& roots);
 // The roots to search by name: `configured` (the snapshot.environments_root
-// setting) if given, then $SPACK_ROOT/var/spack/environments.
+// setting) if given, then Spack's: `config:environments_root` from Spack's
+// configuration scopes, else $SPACK_ROOT/var/spack/environments.
 std::vector<std::filesystem::path> environment_roots(const std::string& configured);
 
 struct EnvironmentFiles {

@@ -199,4 +199,27 @@ TEST(SnapshotService, MissingEnvironmentIsAnError) {
   EXPECT_EQ(resolve_environment("production", {tmp / "other", tmp.path()}), tmp / "production");
 }
 
+// Spack's own environments root: config:environments_root from the user
+// scope over the spack scope, with $spack expanded; else the default.
+TEST(SnapshotService, EnvironmentRootsFollowSpacksConfiguration) {
+  TempDir tmp;
+  const auto spack = tmp / "spack";
+  fs::create_directories(spack);
+  ::setenv("SPACK_ROOT", spack.c_str(), 1);
+  ::setenv("SPACK_USER_CONFIG_PATH", (tmp / "user").c_str(), 1);
+  ::setenv("SPACK_SYSTEM_CONFIG_PATH", (tmp / "system").c_str(), 1);
+  EXPECT_EQ(environment_roots(""), (std::vector<fs::path>{spack / "var/spack/environments"}));
+  write_file(spack / "etc/spack/config.yaml", "config:\n  environments_root: $spack/../envs\n");
+  EXPECT_EQ(environment_roots("/site/envs"),
+            (std::vector<fs::path>{"/site/envs", spack.string() + "/../envs"}));
+  write_file(tmp / "user/config.yaml", "config:\n  environments_root: ${spack}/mine\n");
+  EXPECT_EQ(environment_roots(""), (std::vector<fs::path>{spack.string() + "/mine"}));
+  fs::create_directories(spack / "mine/production");
+  write_file(spack / "mine/production/spack.yaml", "spack: {specs: []}\n");
+  EXPECT_EQ(resolve_environment("production", environment_roots("")), spack / "mine/production");
+  ::unsetenv("SPACK_ROOT");
+  ::unsetenv("SPACK_USER_CONFIG_PATH");
+  ::unsetenv("SPACK_SYSTEM_CONFIG_PATH");
+}
+
 }  // namespace
