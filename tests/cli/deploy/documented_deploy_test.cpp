@@ -253,3 +253,24 @@ TEST_F(DocumentedDeploy, ResumeOfAnEnvironmentDeploymentRebuildsIt) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(calls("neuro-stack").find(" install\n"), std::string::npos);
 }
+
+TEST_F(DocumentedDeploy, RollbackBringsBackThePreviousScopes) {
+  t::write_file(tmp / "deploy.yaml", R"(deployment: {name: roll}
+stages:
+  - {name: a, run: ["cat version > $SPACKEXT_ARTIFACTS/packages.yaml"]}
+  - {name: b, depends: [a], run: ["{spack} install"]}
+artifacts: {propagate: [packages.yaml]}
+)");
+  t::write_file(tmp / "version", "packages: {zlib: {version: ['1.2']}}\n");
+  ASSERT_EQ(host({"deploy", "--config", "deploy.yaml", "--spack", spack().string()}).exit_code, 0);
+  t::write_file(tmp / "version", "packages: {zlib: {version: ['1.3']}}\n");
+  ASSERT_EQ(host({"deploy", "--config", "deploy.yaml", "--spack", spack().string()}).exit_code, 0);
+  const auto current = tmp / "artifacts" / "current" / "scopes" / "a" / "packages.yaml";
+  EXPECT_EQ(t::read_file(current), "packages: {zlib: {version: ['1.3']}}\n");
+  EXPECT_NE(calls("b").find("-C " + (tmp / "artifacts/deployments/2/scopes/a").string() + " install"),
+            std::string::npos)
+      << calls("b");
+  auto r = host({"deploy", "rollback", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(t::read_file(current), "packages: {zlib: {version: ['1.2']}}\n");
+}
