@@ -35,7 +35,7 @@ for f in usr/bin/spack-ext "usr/lib/$multiarch/spack-ext/libspackext-bundles.so"
          "usr/lib/$multiarch/libspackext.so.1" "usr/lib/$multiarch/libspackext-http.so.1" \
          "usr/lib/$multiarch/libspackext.so" "usr/lib/$multiarch/cmake/SpackExt/SpackExtConfig.cmake" \
          "usr/lib/$multiarch/pkgconfig/libspackext.pc" usr/include/spackext/spackext.hpp \
-         "usr/lib/$multiarch/libspackext-sqlite.so.1" usr/share/man/man1/spack-ext.1.gz \
+         "usr/lib/$multiarch/libspackext-sqlite.so.1" "usr/lib/$multiarch/libspackext-microarch.so.1" usr/share/man/man1/spack-ext.1.gz \
          usr/share/man/man1/spack-ext-buildcache.1.gz usr/share/bash-completion/completions/spack-ext \
          etc/spack-ext/config.yaml usr/share/doc/spack-ext/copyright; do
   [[ -e "$fsroot/$f" ]] || fail "/$f is not in the packages"

@@ -41,6 +41,13 @@ nlohmann::json convert(const YAML::Node& node, const std::string& pointer, YamlD
         const std::string key = kv.first.as<std::string>();
         const std::string child = pointer + "/" + json_pointer_token(key);
         doc.key_lines[child] = kv.first.Mark().line + 1;
+        // `:` alone, `~:` or `null:` is a null key, not the string "null":
+        // remember it, since JSON keys cannot say so and consumers differ
+        // (Spack 0.23 fails on it, Spack 1.1 keeps a null entry).
+        if (kv.first.IsNull() || (kv.first.IsScalar() && kv.first.Tag() != "!" &&
+                                  resolve_plain_scalar(kv.first.Scalar()).is_null())) {
+          doc.null_keys.push_back(child);
+        }
         obj[key] = convert(kv.second, child, doc);
         // An empty value ("key:") has no mark of its own: use the key's line.
         if (kv.second.IsNull() || kv.second.Mark().line < 0) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,9 @@ struct YamlDocument {
   // The text of plain scalars that resolved to something other than a string
   // (`version: 2.10` is the number 2.1, but its text is "2.10").
   std::map<std::string, std::string> plain_text;
+  // Mapping members whose key is empty or null (`:` alone, `~:`, `null:`),
+  // by JSON pointer; in `root` such a key reads as "null" or "".
+  std::vector<std::string> null_keys;
 
   // The line of the node at `pointer`, or of its nearest ancestor that has one.
   int line_of(const std::string& pointer) const;

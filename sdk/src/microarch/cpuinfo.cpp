@@ -86,6 +86,7 @@ std::vector<std::string_view> expected_fields(const std::string& machine) {
   if (machine == "aarch64") return {"Features", "CPU implementer", "CPU part"};
   if (machine == "ppc64" || machine == "ppc64le") return {"cpu"};
   if (machine == "riscv64") return {"isa", "uarch", "model name", "hart"};
+  if (machine == "arm") return {"Features", "CPU implementer", "CPU architecture", "processor"};
   return {"processor"};
 }
 
@@ -113,6 +114,9 @@ std::string normalize_machine(std::string_view machine) {
   if (m == "arm64") return "aarch64";
   if (m == "powerpc64le") return "ppc64le";
   if (m == "powerpc64") return "ppc64";
+  // 32-bit Arm kernels report the ISA version (armv6l, armv7l, armv8l for an
+  // aarch64 CPU in 32-bit mode, armv7b): all are archspec's `arm` family.
+  if (m.rfind("armv", 0) == 0 || m == "arm") return "arm";
   return m;
 }
 

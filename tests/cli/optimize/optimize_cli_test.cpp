@@ -99,6 +99,10 @@ TEST_F(OptimizeCli, RecommendFollowsTheVersionRanges) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "-march=armv9-a+i8mm+bf16 -mtune=cortex-a710\n");
   r = host({"optimize", "recommend", "--compiler", "gcc@13.2", "--arch", "zen5"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "-march=znver4 -mtune=znver4\n");
+  EXPECT_NE(r.err.find("'zen4', the nearest ancestor of 'zen5'"), std::string::npos) << r.err;
+  r = host({"optimize", "recommend", "--compiler", "gcc@13.2", "--arch", "zen5", "--strict"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("the first version that supports it is gcc@14.1"), std::string::npos) << r.err;
   r = host({"optimize", "recommend", "--compiler", "gcc@13.2", "--arch", "zen44"});
@@ -138,10 +142,19 @@ TEST_F(OptimizeCli, GenerateWritesPackagesYaml) {
   auto doc = YAML::LoadFile(out.string());
   EXPECT_EQ(doc["packages"]["all"]["target"][0].as<std::string>(), "zen4");
   EXPECT_EQ(doc["packages"]["all"]["prefer"][0].as<std::string>(), "%gcc@13.2");
-  r = host({"optimize", "generate", "--arch", "zen4", "--compiler", "nvhpc@20.1", "--output",
+  r = host({"optimize", "generate", "--arch", "zen4", "--compiler", "nvhpc@20.1", "--strict", "--output",
             (home_ / "other.yaml").string()});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_FALSE(fs::exists(home_ / "other.yaml"));
+  // gcc 13.2 predates zen5: zen4's flags, with a warning; --strict writes nothing.
+  r = host({"optimize", "generate", "--arch", "zen5", "--compiler", "gcc@13.2", "--output",
+            (home_ / "zen5.yaml").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("nearest ancestor"), std::string::npos) << r.err;
+  r = host({"optimize", "generate", "--arch", "zen5", "--compiler", "gcc@13.2", "--strict", "--output",
+            (home_ / "strict.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(fs::exists(home_ / "strict.yaml"));
 }
 
 // A Spack installation's archspec database replaces the built-in table.

@@ -147,6 +147,21 @@ std::vector<ValidationIssue> ScopeValidator::validate(const YamlDocument& doc) c
     issues.push_back({doc.name, doc.line_of(""), "", "expected a mapping of configuration sections"});
     return issues;
   }
+  // Spack's schemas name every key they allow, but an empty or null key
+  // (`      :`, `~:`) slips through as the string "null": Spack 0.23 then
+  // fails with a Python TypeError and Spack 1.1 keeps a null entry.
+  for (const auto& pointer : doc.null_keys) {
+    std::string key;
+    for (std::size_t at = 1; at < pointer.size();) {
+      std::size_t next = pointer.find('/', at);
+      if (next == std::string::npos) next = pointer.size();
+      key += (key.empty() ? "" : ".") + pointer.substr(at, next - at);
+      at = next + 1;
+    }
+    const auto line = doc.key_lines.find(pointer);
+    issues.push_back({doc.name, line == doc.key_lines.end() ? doc.line_of(pointer) : line->second, key,
+                      "empty or null key (a name is expected here)"});
+  }
   for (const auto& [section, value] : doc.root.items()) {
     const std::string base = "/" + section;
     auto it = schemas_.find(section);

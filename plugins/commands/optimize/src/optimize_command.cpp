@@ -9,6 +9,7 @@
 
 #include <spackext/errors.hpp>
 #include <spackext/microarch/database.hpp>
+#include <spackext/microarch/optimization_flags.hpp>
 
 #include "build_profiles.hpp"
 #include "compiler_spec.hpp"
@@ -121,8 +122,8 @@ std::string target_name(const std::optional<std::string>& arch,
 
 // The flags for target/compiler from the first optimizer that knows the
 // target; unknown target or compiler: InputError.
-FlagsAdvice flags_for(const std::vector<std::shared_ptr<Optimizer>>& optimizers, const std::string& target,
-                      const CompilerSpec& compiler, const std::shared_ptr<const microarch::Database>& db) {
+FlagsAdvice exact_flags_for(const std::vector<std::shared_ptr<Optimizer>>& optimizers, const std::string& target,
+                            const CompilerSpec& compiler, const std::shared_ptr<const microarch::Database>& db) {
   FlagsRequest req{target, compiler.name, compiler.version, db};
   for (const auto& o : optimizers) {
     auto advice = o->flags(req);
@@ -132,6 +133,13 @@ FlagsAdvice flags_for(const std::vector<std::shared_ptr<Optimizer>>& optimizers,
       std::vector<std::string> known;
       if (const auto* root = t ? db->find(t->family) : nullptr)
         for (const auto& [name, _] : root->compilers) known.push_back(name);
+      if (t && known.empty()) {
+        // archspec lists no compiler for the family (32-bit arm): no flags
+        // is its answer for every compiler, not an unknown compiler.
+        advice->warnings.push_back("archspec lists no optimizing compiler for the '" + t->family +
+                                   "' family: no target flags");
+        return *advice;
+      }
       throw InputError("--compiler", "unknown compiler '" + compiler.name + "'" +
                                          (t ? " for the " + t->family + " family" : std::string()) +
                                          (known.empty() ? std::string() : "; known: " + join(known)));
@@ -141,6 +149,36 @@ FlagsAdvice flags_for(const std::vector<std::shared_ptr<Optimizer>>& optimizers,
   if (!db->find(target)) db->get(target);  // throws "unknown microarchitecture", with suggestions
   throw InputError("--arch", "no installed optimizer handles '" + target + "' (family " +
                                  db->get(target).family + ")");
+}
+
+// archspec refuses a compiler too old for the target (or one that the target
+// does not list). For a site that builds anyway, the better answer is the
+// flags of the nearest ancestor the compiler can optimize for, said in a
+// warning that names the ancestor and the compiler's limit; `strict` keeps
+// archspec's refusal.
+FlagsAdvice flags_for(const std::vector<std::shared_ptr<Optimizer>>& optimizers, const std::string& target,
+                      const CompilerSpec& compiler, const std::shared_ptr<const microarch::Database>& db,
+                      bool strict) {
+  try {
+    return exact_flags_for(optimizers, target, compiler, db);
+  } catch (const microarch::UnsupportedTarget& refused) {
+    if (strict) throw;
+    const auto* t = db->find(target);
+    if (!t) throw;
+    for (const auto& ancestor : t->ancestors) {
+      try {
+        auto advice = exact_flags_for(optimizers, ancestor, compiler, db);
+        if (advice.flags.empty()) continue;
+        advice.warnings.insert(advice.warnings.begin(),
+                               "using the flags of '" + ancestor + "', the nearest ancestor of '" + target +
+                                   "' that " + compiler.str() + " optimizes for (" + refused.what() +
+                                   "); --strict refuses instead, as archspec does");
+        return advice;
+      } catch (const microarch::UnsupportedTarget&) {
+      }
+    }
+    throw;
+  }
 }
 
 }  // namespace
@@ -164,7 +202,7 @@ int OptimizeCommand::recommend(const ParsedArgs& args, const CommandInvocation& 
   auto db = base_database(args);
   auto optimizers = optimizers_();
   const std::string target = target_name(opt(args, "arch"), optimizers, host_cpuinfo_, db);
-  auto advice = flags_for(optimizers, target, compiler, db);
+  auto advice = flags_for(optimizers, target, compiler, db, args.given("strict"));
   std::optional<BuildProfile> profile;
   if (auto pkg = opt(args, "package")) {
     auto profiles = opt(args, "profiles") ? load_profiles(*opt(args, "profiles")) : default_profiles();
@@ -210,7 +248,7 @@ int OptimizeCommand::generate(const ParsedArgs& args, const CommandInvocation& i
   }
   PackagesYamlRequest req{target, compiler, {}, profiles};
   if (compiler) {
-    auto advice = flags_for(optimizers, target, *compiler, db);  // refuses unsupported pairs
+    auto advice = flags_for(optimizers, target, *compiler, db, args.given("strict"));
     req.compiler_flags = advice.flags;
     for (const auto& w : advice.warnings) inv.err << "warning: " << w << "\n";
   }

@@ -60,7 +60,7 @@ c arm | : |  | -march=armv9-a -mtune=generic
 # (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
 #  features and flag rules are chosen to give archspec's answers on its test samples)
 @ armv9.2a | armv9.0a | generic
-c gcc | 12: |  | -march=armv9.2-a -mtune=generic
+c gcc | 13: |  | -march=armv9.2-a -mtune=generic
 c clang | 14: |  | -march=armv9.2-a -mtune=generic
 c apple-clang | : |  | -march=armv9.2-a -mtune=generic
 c arm | : |  | -march=armv9.2-a -mtune=generic
@@ -161,22 +161,8 @@ c nvhpc | 23.3: | neoverse-n1 | -tp {name}
 #  features and flag rules are chosen to give archspec's answers on its test samples)
 @ neoverse_v3ae | neoverse_v2,armv9.2a | ARM | part=0xd83
 + dit ssbs paca pacg svebitperm dgh bti ecv
-c gcc | 4.8:5.99 |  | -march=armv8-a
-c gcc | 6:6.99 |  | -march=armv8.1-a
-c gcc | 7.0:7.99 |  | -march=armv8.2-a -mtune=cortex-a72
-c gcc | 8.0:8.99 |  | -march=armv8.4-a+sve -mtune=cortex-a72
-c gcc | 9.0:9.99 |  | -march=armv8.5-a+sve -mtune=cortex-a76
-c gcc | 10.0:11.3.99 |  | -march=armv8.5-a+sve+sve2+i8mm+bf16 -mtune=cortex-a77
-c gcc | 11.4:11.99 |  | -mcpu=neoverse-v2
-c gcc | 12.0:12.2.99 |  | -march=armv9-a+i8mm+bf16 -mtune=cortex-a710
-c gcc | 12.3:14.1.99 |  | -mcpu=neoverse-v2
-c gcc | 14.2: |  | -mcpu=neoverse-v3ae
-c clang | 9.0:10.99 |  | -march=armv8.5-a+sve
-c clang | 11.0:13.99 |  | -march=armv8.5-a+sve+sve2+i8mm+bf16
-c clang | 14.0:15.99 |  | -march=armv9-a+i8mm+bf16
-c clang | 16.0:18.99 |  | -mcpu=neoverse-v2
+c gcc | 15.0: |  | -mcpu=neoverse-v3ae
 c clang | 19.0: |  | -mcpu=neoverse-v3ae
-c nvhpc | 23.3: | neoverse-v2 | -tp {name}
 @ ampere1 | neoverse_n1,armv8.6a | Ampere | part=0xac3
 + jscvt fcma sha3 sha512 asimdfhm dit uscat ilrcpc flagm ssbs sb paca pacg dcpodp flagm2 frint i8mm bf16 rng bti ecv
 c gcc | 9.0:10.4.99 |  | -mcpu=neoverse-n1
@@ -244,7 +230,7 @@ c apple-clang | 14.0.2:15 |  | -mcpu=apple-m2
 c apple-clang | 16: |  | -mcpu=apple-m3
 c apple-clang | 17: |  | -mcpu=apple-m4
 @ arm |  | generic
-c clang | : |  | -march=arm -mcpu=generic
+c clang | : |  | -march={family} -mcpu=generic
 
 # CPU implementer codes of /proc/cpuinfo and the vendor names they stand for.
 v 0x41 | ARM

@@ -231,25 +231,20 @@ c dpcpp | 2021.2: |  | -march={name} -mtune={name}
 #  features and flag rules are chosen to give archspec's answers on its test samples)
 @ alderlake | skylake | GenuineIntel
 + sha_ni clwb gfni vaes vpclmulqdq rdpid movdiri movdir64b serialize waitpkg avx_vnni
-c gcc | 11.1: |  | -march={name} -mtune={name}
+c gcc | 11.0: |  | -march={name} -mtune={name}
 c clang | 12.0: |  | -march={name} -mtune={name}
-c intel | 2021.2: |  | -march={name} -mtune={name}
-c oneapi | 2021.2: |  | -march={name} -mtune={name}
-c dpcpp | 2021.2: |  | -march={name} -mtune={name}
 # (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
 #  features and flag rules are chosen to give archspec's answers on its test samples)
 @ arrowlake | alderlake | GenuineIntel
 + avx_vnni_int8 avx_vnni_int16 avx_ne_convert avx_ifma cmpccxadd
-c gcc | 14.1: |  | -march={name} -mtune={name}
+c gcc | 14.0: |  | -march={name} -mtune={name}
 c clang | 18.0: |  | -march={name} -mtune={name}
-c oneapi | 2024.1: |  | -march={name} -mtune={name}
 # (spack-ext's own entry: absent from the archspec snapshot we transcribed; its parents,
 #  features and flag rules are chosen to give archspec's answers on its test samples)
 @ arrowlake_s | arrowlake | GenuineIntel
 + sha512 sm3 sm4
-c gcc | 14.1: | arrowlake-s | -march={name} -mtune={name}
+c gcc | 14.0: | arrowlake-s | -march={name} -mtune={name}
 c clang | 18.0: | arrowlake-s | -march={name} -mtune={name}
-c oneapi | 2024.1: | arrowlake-s | -march={name} -mtune={name}
 @ k10 | x86_64 | AuthenticAMD
 + mmx sse sse2 sse4a abm cx16 3dnow 3dnowext
 c gcc | 4.3: | amdfam10 | -march={name} -mtune={name}

@@ -95,6 +95,36 @@ TEST(OptimizerPlugins, EachFamilyPluginAnswersForItsMachinesOnly) {
   }
 }
 
+// A 32-bit Arm host: archspec's database has only the generic `arm` root for
+// it, whose one compiler rule is clang's; gcc gets no opinion (no flags). The
+// cpuinfo is the format a Raspberry Pi 3 (Cortex-A53 in 32-bit mode) prints.
+TEST(OptimizerPlugins, ArmPluginDetectsThe32BitFamilyWithArchspecsFlags) {
+  const std::string cpuinfo =
+      "processor\t: 0\nmodel name\t: ARMv7 Processor rev 4 (v7l)\nBogoMIPS\t: 38.40\n"
+      "Features\t: half thumb fastmult vfp edsp neon vfpv3 tls vfpv4 idiva idivt vfpd32 lpae evtstrm crc32\n"
+      "CPU implementer\t: 0x41\nCPU architecture: 7\nCPU variant\t: 0x0\nCPU part\t: 0xd03\n"
+      "CPU revision\t: 4\n\nHardware\t: BCM2835\n";
+  Loaded l;
+  l.load(plugin("optimizer-arm"));
+  auto opt = l.host.registry().get<spackext::Optimizer>("arm");
+  for (const char* machine : {"armv7l", "armv6l", "armv8l", "arm"}) {
+    auto d = opt->detect({machine, cpuinfo, "rpi3", {}, nullptr});
+    ASSERT_TRUE(d) << machine;
+    EXPECT_EQ(d->name, "arm") << machine;
+    EXPECT_EQ(d->family, "arm") << machine;
+    EXPECT_EQ(d->generic, "arm") << machine;
+  }
+  EXPECT_FALSE(opt->detect({"aarch64", cpuinfo, "rpi3", {}, nullptr}));
+  EXPECT_FALSE(opt->detect({"x86_64", "vendor_id: GenuineIntel\nflags: sse\n", "x", {}, nullptr}));
+  auto advice = opt->flags({"arm", "gcc", "12.2", nullptr});
+  ASSERT_TRUE(advice);
+  EXPECT_EQ(advice->flags, "");
+  advice = opt->flags({"arm", "clang", "15.0", nullptr});
+  ASSERT_TRUE(advice);
+  EXPECT_EQ(advice->flags, "-march=arm -mcpu=generic");
+  EXPECT_EQ(opt->targets(nullptr), std::vector<std::string>{"arm"});
+}
+
 TEST(OptimizerPlugins, VendorPluginOutranksTheFamilyPlugin) {
   Loaded l;
   l.load(plugin("optimizer-x86_64"));

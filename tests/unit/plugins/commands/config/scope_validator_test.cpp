@@ -98,6 +98,27 @@ TEST(ScopeValidator, KeyNamesThePathToTheNode) {
             "packages.yaml:3: packages.openmpi.buildable: 'nope' is not of type 'boolean'");
 }
 
+// What a template wrote when a section variable rendered empty: Spack 0.23
+// fails on the file with a TypeError, Spack 1.1 keeps a null package entry.
+TEST(ScopeValidator, EmptyOrNullKeyIsRejectedAtItsLine) {
+  ScopeValidator v;
+  const std::string modules =
+      "modules:\n  default:\n    lmod:\n      hierarchy: [mpi]\n      :\n        environment:\n"
+      "          set:\n            A: b\n";
+  auto issues = v.validate_text(modules, "modules.yaml");
+  ASSERT_EQ(issues.size(), 1u) << all(issues);
+  EXPECT_EQ(issues[0].line, 5);
+  EXPECT_NE(issues[0].message.find("empty or null key"), std::string::npos) << all(issues);
+  for (const std::string key : {"~", "null", "NULL"}) {
+    auto found = v.validate_text("packages:\n  " + key + ":\n    buildable: false\n", "packages.yaml");
+    ASSERT_FALSE(found.empty()) << key;
+    EXPECT_EQ(found[0].line, 2) << key;
+    EXPECT_NE(found[0].message.find("empty or null key"), std::string::npos) << all(found);
+  }
+  // A quoted 'null' is a name like any other.
+  EXPECT_TRUE(v.validate_text("packages:\n  'null':\n    buildable: false\n", "packages.yaml").empty());
+}
+
 TEST(ScopeValidator, AnUnquotedVersionRangeIsAMapNotASpec) {
   ScopeValidator v;
   // `- python@3.11:` parses as a one-key mapping, which Spack rejects.

@@ -2,6 +2,10 @@
 // templates, the real compilers and tools of this machine. Every scope it
 // writes is checked with the validator and against the shapes Spack itself
 // wrote (../shared/fixtures/spack/config).
+#include <cstdlib>
+#include <functional>
+#include <map>
+
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -12,6 +16,7 @@
 #include "site_generator.hpp"
 #include "site_provider.hpp"
 #include "spackext/errors.hpp"
+#include "spackext/yaml_document.hpp"
 #include "spackext_testing/testing.hpp"
 
 namespace {
@@ -285,6 +290,121 @@ TEST_F(SiteGeneratorTest, SpecStringsStayStrings) {
   EXPECT_TRUE(python["require"][0].IsScalar());
   EXPECT_EQ(python["require"][0].as<std::string>(), "python@3.11:");
   EXPECT_EQ(python["version"][0].as<std::string>(), "3.10");  // not the number 3.1
+}
+
+// --- every template, every provider, site and Spack version -----------------
+
+// What Spack's own loader would trip on and our schemas alone do not see: an
+// empty or null key (Spack 0.23 fails with a TypeError, Spack 1.1 keeps a null
+// entry), on top of the validator's unknown keys and wrong YAML types.
+void expect_spack_reads(const fs::path& scope, const std::string& what) {
+  ScopeValidator validator;
+  for (const auto& entry : fs::directory_iterator(scope)) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(what + ": " + entry.path().filename().string());
+    auto doc = spackext::load_yaml_file(entry.path());
+    for (const auto& pointer : doc.null_keys) ADD_FAILURE() << "null key at " << pointer;
+    std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& n,
+                                                                               const std::string& at) {
+      if (n.is_object()) {
+        for (const auto& [k, v] : n.items()) {
+          if (k.empty()) ADD_FAILURE() << "empty key under " << at;
+          walk(v, at + "/" + k);
+        }
+      } else if (n.is_array()) {
+        for (const auto& v : n) walk(v, at + "[]");
+      }
+    };
+    walk(doc.root, "");
+    for (const auto& issue : validator.validate(doc)) ADD_FAILURE() << issue.to_string();
+  }
+}
+
+// The largest instance type of each family in the provider's catalog: what
+// the templates see differs by family (CPU, fabric, MPI, GPUs), and the
+// largest type has every GPU and the most CPUs.
+std::vector<std::string> one_instance_type_per_family(const std::string& provider) {
+  auto catalog = nlohmann::json::parse(t::read_file(t::source_dir() / "providers" / provider / "catalog.json"));
+  std::map<std::string, std::pair<int, std::string>> largest;
+  for (const auto& [name, type] : catalog.at("instance_types").items()) {
+    auto& best = largest[type.at("family").get<std::string>()];
+    const int vcpus = type.value("vcpus", 0);
+    if (best.second.empty() || vcpus > best.first) best = {vcpus, name};
+  }
+  std::vector<std::string> types;
+  for (const auto& [family, best] : largest) types.push_back(best.second);
+  EXPECT_EQ(types.size(), catalog.at("families").size()) << provider << ": a family without instance types";
+  return types;
+}
+
+TEST_F(SiteGeneratorTest, EveryInstanceFamilyRendersScopesSpackReadsForBothSpackVersions) {
+  std::size_t rendered = 0;
+  for (const std::string provider : {"aws", "gcp", "azure"}) {
+    for (const auto& type : one_instance_type_per_family(provider)) {
+      for (const std::string spack : {"1.1", "0.23"}) {
+        GenerateRequest r;
+        r.provider = provider;
+        r.instance_type = type;
+        r.spack_version = spack;
+        r.output = work_ / provider / (type + "-" + spack);
+        generator().generate(r);
+        expect_spack_reads(r.output, provider + " " + type + " spack " + spack);
+        ++rendered;
+      }
+    }
+  }
+  EXPECT_GE(rendered, 56u);  // 28 families in the three catalogs, two Spack versions
+}
+
+// This machine, a site profile, and both module systems: the MPI provider
+// the host has (Debian's Open MPI, installed by scripts/deps/config.txt)
+// gets its own modules.yaml entry under its name.
+TEST_F(SiteGeneratorTest, AutoDetectAndSitesRenderScopesSpackReads) {
+  for (const std::string spack : {"1.1", "0.23"}) {
+    GenerateRequest r;
+    r.auto_detect = true;
+    r.spack_version = spack;
+    r.output = work_ / ("auto-" + spack);
+    auto result = generator().generate(r);
+    expect_spack_reads(r.output, "auto-detect spack " + spack);
+    const std::string mpi = result.context["mpi_provider"].get<std::string>();
+    if (!mpi.empty()) {
+      auto lmod = YAML::LoadFile((r.output / "modules.yaml").string())["modules"]["default"]["lmod"];
+      EXPECT_TRUE(lmod[mpi]["environment"]["set"]) << "no modules entry for the host's " << mpi;
+    }
+
+    r = aws_hpc7a();
+    r.site = "hpc1";
+    r.spack_version = spack;
+    r.output = work_ / ("site-" + spack);
+    generator().generate(r);
+    expect_spack_reads(r.output, "site hpc1 spack " + spack);
+  }
+}
+
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "";
+  for (std::size_t at = 0; at <= dirs.size();) {
+    std::size_t end = dirs.find(':', at);
+    if (end == std::string::npos) end = dirs.size();
+    std::error_code ec;
+    if (end > at && fs::is_regular_file(fs::path(dirs.substr(at, end - at)) / program, ec)) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+TEST_F(SiteGeneratorTest, AutoDetectFindsTheHostsOpenMpi) {
+  if (!on_path("ompi_info")) GTEST_SKIP() << "Open MPI is not installed (scripts/deps/config.txt installs it)";
+  GenerateRequest r;
+  r.auto_detect = true;
+  r.output = work_ / "auto-mpi";
+  auto result = generator().generate(r);
+  EXPECT_EQ(result.context["mpi_provider"], "openmpi");
+  expect_spack_reads(r.output, "auto-detect with Open MPI");
+  auto lmod = YAML::LoadFile((r.output / "modules.yaml").string())["modules"]["default"]["lmod"];
+  EXPECT_TRUE(lmod["openmpi"]["environment"]["set"]);
 }
 
 // --- bad input: exit 2, a precise message, nothing in the output folder -----

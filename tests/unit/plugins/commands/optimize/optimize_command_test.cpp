@@ -189,8 +189,29 @@ TEST(OptimizeRecommend, PackageProfileIsAdded) {
   EXPECT_EQ(r.out, "-march=icelake-client -mtune=icelake-client\nfftw: cflags=\"-O3\" +openmp\n");
 }
 
+// gcc 13.2 predates zen5 (archspec: gcc@14.1): the nearest ancestor it
+// optimizes for is zen4, said in a warning; --strict refuses as archspec does.
+TEST(OptimizeRecommend, TooOldCompilerFallsBackToTheNearestAncestorUnlessStrict) {
+  auto r = run({"recommend", "--compiler", "gcc@13.2", "--arch", "zen5"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "-march=znver4 -mtune=znver4\n");
+  EXPECT_NE(r.err.find("warning: using the flags of 'zen4', the nearest ancestor of 'zen5'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("gcc@14.1"), std::string::npos) << r.err;  // the compiler's limit
+  // zen3 needs gcc 10.3; its parent zen2 needs 9.0.
+  r = run({"recommend", "--compiler", "gcc@9.1", "--arch", "zen3"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "-march=znver2 -mtune=znver2\n");
+  EXPECT_NE(r.err.find("'zen2', the nearest ancestor of 'zen3'"), std::string::npos) << r.err;
+  // --json carries the warning too.
+  r = run({"recommend", "--compiler", "gcc@13.2", "--arch", "zen5"}, true);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["flags"], "-march=znver4 -mtune=znver4");
+  ASSERT_FALSE(j["warnings"].empty());
+}
+
 TEST(OptimizeRecommend, ErrorsNameWhatIsWrong) {
-  auto [code, msg] = failure({"recommend", "--compiler", "gcc@13.2", "--arch", "zen5"});
+  auto [code, msg] = failure({"recommend", "--compiler", "gcc@13.2", "--arch", "zen5", "--strict"});
   EXPECT_EQ(code, 2);
   EXPECT_NE(msg.find("the first version that supports it is gcc@14.1"), std::string::npos) << msg;
   std::tie(code, msg) = failure({"recommend", "--compiler", "gcc@13.2", "--arch", "zen9"});
@@ -211,7 +232,7 @@ TEST(OptimizeRecommend, ErrorsNameWhatIsWrong) {
     EXPECT_EQ(code, 2);
     EXPECT_NE(msg.find("give --compiler NAME@VERSION"), std::string::npos) << msg;
   }
-  std::tie(code, msg) = failure({"recommend", "--compiler", "intel@2021.1", "--arch", "zen4"});
+  std::tie(code, msg) = failure({"recommend", "--compiler", "intel@2021.1", "--arch", "zen4", "--strict"});
   EXPECT_NE(msg.find("'zen3'"), std::string::npos) << msg;
 }
 
@@ -239,7 +260,7 @@ TEST(OptimizeGenerate, WritesASpackPackagesYaml) {
 TEST(OptimizeGenerate, RefusesBadInputWithoutWritingAnything) {
   TempDir tmp;
   const auto out = tmp / "packages.yaml";
-  auto [code, msg] = failure({"generate", "--arch", "zen5", "--compiler", "gcc@12.1", "--output", out.string()});
+  auto [code, msg] = failure({"generate", "--arch", "zen5", "--compiler", "gcc@12.1", "--output", out.string(), "--strict"});
   EXPECT_EQ(code, 2);
   EXPECT_NE(msg.find("gcc@14.1"), std::string::npos) << msg;
   std::tie(code, msg) = failure({"generate", "--arch", "zenn4", "--output", out.string()});
