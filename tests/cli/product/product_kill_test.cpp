@@ -1,0 +1,59 @@
+// kill -9 at every rename of `product install` (the manifest written into
+// the staging folder, the staging folder renamed into place): the prefix is
+// never there half-installed, and a rerun installs it completely.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+
+#include "product_fixture.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace st = spackext::testing;
+namespace sp = spackext::testing::product;
+
+int renames_of(const fs::path& count_file) {
+  std::ifstream in(count_file);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;
+  std::smatch m;
+  if (!std::regex_search(last, m, std::regex("renames=(\\d+)"))) return -1;
+  return std::stoi(m[1]);
+}
+
+TEST(ProductInstallKill, EitherNothingOrTheCompleteInstall) {
+  SPACKEXT_REQUIRE_FIXTURE(mirror, "fixtures/spack/buildcache-v3-signed");
+  st::TempDir home("spackext-product-kill");
+  sp::trust_fixture_keys(mirror, home / "gpg", home.path());
+  auto packed = sp::pack_peerhello(mirror, home / "gpg", home.path(), home / "out");
+  ASSERT_FALSE(packed.software.empty());
+  const std::vector<std::string> args{"product", "install", packed.software.string(), "--prefix", (home / "site/peer").string()};
+
+  auto counted = st::run_host(args, home.path(), {.env = {{"LD_PRELOAD", st::kill_hook_library().string()},
+                                                         {"SPACKEXT_KILL_COUNT_FILE", (home / "count").string()}}});
+  ASSERT_EQ(counted.exit_code, 0) << counted.err;
+  const auto complete = sp::files_below(home / "site/peer");
+  const int renames = renames_of(home / "count");
+  ASSERT_GE(renames, 1);
+  fs::remove_all(home / "site/peer");
+
+  for (int n = 1; n <= renames; ++n) {
+    auto killed = st::run_host(args, home.path(), {.env = {{"LD_PRELOAD", st::kill_hook_library().string()},
+                                                          {"SPACKEXT_KILL_BEFORE", "rename:" + std::to_string(n)}}});
+    EXPECT_EQ(killed.signal, SIGKILL) << "rename " << n;
+    EXPECT_FALSE(fs::exists(home / "site/peer")) << "half an install visible after a kill before rename " << n;
+    auto again = st::run_host(args, home.path());
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(sp::files_below(home / "site/peer"), complete);
+    // The folder the killed run staged in is gone: only the install remains.
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(home / "site")) left.push_back(e.path().filename().string());
+    EXPECT_EQ(left, std::vector<std::string>{"peer"});
+    fs::remove_all(home / "site/peer");
+  }
+}
+
+}  // namespace
