@@ -34,11 +34,17 @@ std::vector<EnvironmentChange> environment_of(const fs::path& staged_prefix, con
 std::vector<std::string> write_product_modules(Registry& registry, const ModuleBundleRequest& r, const fs::path& out) {
   std::set<std::string> packed;
   nlohmann::json core_compilers = nlohmann::json::array();
+  nlohmann::json core_specs = nlohmann::json::array();
   for (const auto& s : *r.staged) {
     packed.insert(s.spec->hash);
+    core_specs.push_back(s.spec->name + "@=" + s.spec->version);
     if (s.spec->compiler && !s.spec->compiler->version.empty())
       core_compilers.push_back(s.spec->compiler->name + "@=" + s.spec->compiler->version);
   }
+  // Every module goes to Core (core_specs). Lmod's hierarchy still wants a
+  // core compiler named; when no packed spec has a compiler, the root stands
+  // in (it is no spec's compiler, so it changes nothing).
+  if (core_compilers.empty()) core_compilers.push_back(core_specs.front());
   std::vector<ModuleEntry> entries;
   for (const auto& s : *r.staged) {
     ModuleEntry e;
@@ -60,8 +66,10 @@ std::vector<std::string> write_product_modules(Registry& registry, const ModuleB
     request.config = {{"_rule_order", nlohmann::json::array()},
                       {"_arch_folder", false},
                       {"hash_length", 0},
-                      {"hierarchy", nlohmann::json::array()}};
-    if (!core_compilers.empty()) request.config["core_compilers"] = core_compilers;
+                      {"projections", {{"all", "{name}/{version}"}}},
+                      {"hierarchy", nlohmann::json::array()},
+                      {"core_compilers", core_compilers},
+                      {"core_specs", core_specs}};
     request.root = r.default_prefix + "/modules/" + system;
     request.install_root = r.default_prefix;
     request.prefix_variable = r.prefix_variable;
