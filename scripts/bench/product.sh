@@ -12,6 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build}"
 shared="${2:-$root/../shared}"
 mirror="$(cd "$shared/fixtures/spack/buildcache-v3-signed" && pwd)"
+unsigned="$(cd "$shared/fixtures/spack/buildcache-v3-unsigned" && pwd)"
 command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install hyperfine" >&2; exit 1; }
 host="$build/bin/spack-ext"
 work=$(mktemp -d)
@@ -26,7 +27,7 @@ blobs="$mirror/blobs/sha256/10/1048eac5631ea92441a5b502db03067076c2e3d08d35a89f3
 $mirror/blobs/sha256/73/736c65b2bb7507ed01f29d53bbade8eb3df010c6e5e935ec7ad33f9bc7593394 \
 $mirror/blobs/sha256/28/28ce71fa6077fe43c2159d4324a186fac22ec0b39ef488fe047688636ca03d02"
 pack="$host product pack peerhello --from file://$mirror --prefix-variable PEERHELLO_PREFIX -o $work/out --keyring $work/gpg"
-$pack >/dev/null
+$pack >/dev/null 2>&1
 tarball=$(ls "$work"/out/peerhello-*.tar.gz | grep -v modules)
 echo "| command | median ms | mean ms | σ ms |"
 echo "|---|---:|---:|---:|"
@@ -40,6 +41,7 @@ print(f"| {sys.argv[2]} | {r['median']*1000:.1f} | {r['mean']*1000:.1f} | {r['st
 PY
 }
 row '`product pack peerhello` (3 packages, signed)' -N "$pack"
+row '`product pack peerhello --allow-unsigned` (unsigned copy: no GnuPG)' -N "$host product pack peerhello --from file://$unsigned --allow-unsigned --prefix-variable PEERHELLO_PREFIX -o $work/out2"
 row '`product install` of the result' --prepare "rm -rf $work/inst" "$host product install $tarball --prefix $work/inst"
 row 'gunzip + tar t of the 3 tarballs (shell)' "for b in $blobs; do tar -tzf \$b >/dev/null; done"
 row 'sha256sum of the 3 tarballs' -N "sha256sum $blobs"

@@ -105,7 +105,7 @@ InstallResult install_product(const fs::path& tarball, const fs::path& prefix_in
     write_binary_prefix(file, b.offset, b.length, new_prefix + "/" + b.spec_path);
   }
   manifest->installed_prefix = new_prefix;
-  write_file_atomically(staging.path() / kManifestMember, manifest->to_json().dump(2) + "\n");
+  write_work_file(staging.path() / kManifestMember, manifest->to_json().dump(2) + "\n");
   fs::permissions(staging.path(), fs::perms(0755), ec);
   sync_path(staging.path());
 

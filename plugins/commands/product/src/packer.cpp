@@ -2,7 +2,6 @@
 
 #include <regex>
 
-#include <spackext/atomic_file.hpp>
 #include <spackext/errors.hpp>
 #include <spackext/progress.hpp>
 #include <spackext/services/buildcache.hpp>
@@ -99,7 +98,7 @@ PackResult pack_product(Registry& registry, Bus* bus, const PackOptions& o) {
         if (t.spec->hash == dep->hash) p.dependencies.push_back(dep->hash);
     m.specs.push_back(std::move(p));
   }
-  write_file_atomically(software / kManifestMember, m.to_json().dump(2) + "\n");
+  write_work_file(software / kManifestMember, m.to_json().dump(2) + "\n");
 
   const fs::path modules = work.path() / "modules";
   fs::create_directories(modules);

@@ -2,9 +2,10 @@
 
 #include <set>
 
-#include <spackext/atomic_file.hpp>
 #include <spackext/errors.hpp>
 #include <spackext/services/modules.hpp>
+
+#include "staging_dir.hpp"
 
 namespace spackext::product {
 
@@ -78,7 +79,7 @@ std::vector<std::string> write_product_modules(Registry& registry, const ModuleB
       const std::string rel = system + "/" + file.relative_path;
       const fs::path path = out / rel;
       fs::create_directories(path.parent_path());
-      write_file_atomically(path, file.content);
+      write_work_file(path, file.content);
       written.push_back(rel);
     }
   }

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include <spackext/errors.hpp>
 
@@ -38,6 +39,12 @@ StagingDir::StagingDir(const fs::path& parent, const std::string& stem) {
   if (!::mkdtemp(tmpl.data()))
     throw Error("cannot create a work folder in " + parent.string() + ": " + std::strerror(errno));
   path_ = tmpl;
+}
+
+void write_work_file(const fs::path& file, const std::string& content) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out.write(content.data(), static_cast<std::streamsize>(content.size())) || !out.flush())
+    throw Error("cannot write " + file.string());
 }
 
 StagingDir::~StagingDir() {

@@ -22,4 +22,9 @@ class StagingDir {
   std::filesystem::path path_;
 };
 
+// Writes a file inside a work folder: no temp name, rename or fsync, since
+// nothing in the folder is seen before the folder (or the tarball made of
+// it) is published whole. Error naming the file when it cannot.
+void write_work_file(const std::filesystem::path& file, const std::string& content);
+
 }  // namespace spackext::product
