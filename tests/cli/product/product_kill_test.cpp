@@ -1,11 +1,12 @@
-// kill -9 at every rename of `product install` (the manifest written into
-// the staging folder, the staging folder renamed into place): the prefix is
-// never there half-installed, and a rerun installs it completely.
+// kill -9 at every rename of `product install` (the staging folder renamed
+// into place): the prefix is never there half-installed, and a rerun
+// installs it completely. Two installs racing for one prefix: one wins.
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "product_fixture.hpp"
 
@@ -53,6 +54,35 @@ TEST(ProductInstallKill, EitherNothingOrTheCompleteInstall) {
     for (const auto& e : fs::directory_iterator(home / "site")) left.push_back(e.path().filename().string());
     EXPECT_EQ(left, std::vector<std::string>{"peer"});
     fs::remove_all(home / "site/peer");
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Two installs into one prefix at once: one wins, the other changes nothing
+// (exit 2), and the prefix holds one complete install.
+TEST(ProductInstallConcurrent, OneWinsTheOtherChangesNothing) {
+  SPACKEXT_REQUIRE_FIXTURE(mirror, "fixtures/spack/buildcache-v3-signed");
+  st::TempDir home("spackext-product-race");
+  sp::trust_fixture_keys(mirror, home / "gpg", home.path());
+  auto packed = sp::pack_peerhello(mirror, home / "gpg", home.path(), home / "out");
+  ASSERT_FALSE(packed.software.empty());
+  auto reference = st::run_host({"product", "install", packed.software.string(), "--prefix", (home / "ref").string()}, home.path());
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  for (int round = 0; round < 3; ++round) {
+    const fs::path prefix = home / ("race-" + std::to_string(round));
+    st::RunResult a, b;
+    std::thread ta([&] { a = st::run_host({"product", "install", packed.software.string(), "--prefix", prefix.string()}, home.path()); });
+    std::thread tb([&] { b = st::run_host({"product", "install", packed.software.string(), "--prefix", prefix.string()}, home.path()); });
+    ta.join();
+    tb.join();
+    const int wins = (a.exit_code == 0) + (b.exit_code == 0);
+    EXPECT_EQ(wins, 1) << a.err << b.err;
+    EXPECT_TRUE(a.exit_code == 0 || a.exit_code == 2) << a.err;
+    EXPECT_TRUE(b.exit_code == 0 || b.exit_code == 2) << b.err;
+    EXPECT_EQ(sp::files_below(prefix), sp::files_below(home / "ref"));
   }
 }
 
