@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include <spackext/atomic_file.hpp>
 #include <spackext/errors.hpp>
 #include <spackext/progress.hpp>
 #include <spackext/services/buildcache.hpp>
@@ -108,8 +109,14 @@ PackResult pack_product(Registry& registry, Bus* bus, const PackOptions& o) {
   const std::string stem = bundle_stem(m);
   result.software_tarball = output / (stem + ".tar.gz");
   result.module_tarball = output / (stem + "-modules.tar.gz");
-  write_tarball(software, result.software_tarball, {kManifestMember});
-  write_tarball(modules, result.module_tarball);
+  // Built in the work folder, then renamed into place: software first, the
+  // modules (which point at it) last.
+  write_tarball(software, work.path() / result.software_tarball.filename(), {kManifestMember});
+  write_tarball(modules, work.path() / result.module_tarball.filename());
+  for (const auto& published : {result.software_tarball, result.module_tarball}) {
+    fs::rename(work.path() / published.filename(), published);
+    sync_path(output);
+  }
   if (progress) progress->finish(true);
   return result;
 }

@@ -64,23 +64,20 @@ void write_tarball(const fs::path& folder, const fs::path& file, const std::vect
   std::sort(names.begin(), names.end());
   names.insert(names.begin(), first.begin(), first.end());
 
-  const fs::path temp = temporary_sibling(fs::absolute(file));
   try {
     std::unique_ptr<::archive, decltype(&archive_write_free)> a(archive_write_new(), archive_write_free);
     archive_write_set_format_pax_restricted(a.get());
     archive_write_add_filter_gzip(a.get());
     archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr);  // no mtime in the gzip header
-    if (archive_write_open_filename(a.get(), temp.c_str()) != ARCHIVE_OK)
+    if (archive_write_open_filename(a.get(), file.c_str()) != ARCHIVE_OK)
       throw Error("cannot write " + file.string() + ": " + archive_error_string(a.get()));
     for (const auto& name : names) add_member(a.get(), folder, name, file);
     if (archive_write_close(a.get()) != ARCHIVE_OK)
       throw Error("cannot write " + file.string() + ": " + archive_error_string(a.get()));
-    sync_path(temp);
-    fs::rename(temp, file);
-    sync_path(file.parent_path().empty() ? fs::path(".") : fs::absolute(file).parent_path());
+    sync_path(file);
   } catch (...) {
     std::error_code ec;
-    fs::remove(temp, ec);
+    fs::remove(file, ec);
     throw;
   }
 }

@@ -1,7 +1,7 @@
 // Reproducible tar.gz of a folder: members sorted by name, owner 0, mtime 0,
 // permissions kept, links as links; `first` members (e.g. the manifest) lead,
-// so a reader sees them before any software. Written to a temp name beside
-// `file` and renamed into place.
+// so a reader sees them before any software. Written straight to `file` and
+// flushed: callers write into a work folder and rename it into place.
 #pragma once
 
 #include <filesystem>
