@@ -54,6 +54,19 @@ TEST_F(ProductBadInput, SpecNotInTheCache) {
   expect_nothing_written();
 }
 
+TEST_F(ProductBadInput, MissingSourceLeavesNoOutputFolder) {
+  auto r = st::run_host({"product", "pack", "peerhello", "--from", (home_ / "no-such-cache").string(), "--prefix-variable",
+                         sp::kVariable, "-o", (home_ / "new-out").string()},
+                        home_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(fs::exists(home_ / "new-out"));
+  auto unknown = st::run_host({"product", "pack", "zlib", "--from", "file://" + mirror_.string(), "--allow-unsigned",
+                               "--prefix-variable", sp::kVariable, "-o", (home_ / "new-out").string()},
+                              home_.path());
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  EXPECT_FALSE(fs::exists(home_ / "new-out"));
+}
+
 TEST_F(ProductBadInput, SignatureByAnUntrustedKey) {
   fs::create_directories(home_ / "gpg");
   fs::permissions(home_ / "gpg", fs::perms::owner_all);

@@ -49,22 +49,32 @@ void check_pack_options(const PackOptions& o) {
 
 PackResult pack_product(Registry& registry, Bus* bus, const PackOptions& o) {
   check_pack_options(o);
+  // The source is opened (and a wrong one refused) before DIR is touched.
+  const auto database = install_tree_database(o.from);
+  std::unique_ptr<BuildcacheView> view;
+  if (!database) view = registry.get<BuildcacheReader>("spack")->open(o.from, {o.allow_unsigned, o.keyring});
   std::error_code ec;
-  if (!fs::is_directory(o.output, ec)) fs::create_directories(o.output);
+  // A DIR this run creates goes again if the run fails (after the work folder).
+  struct CreatedOutput {
+    fs::path dir;
+    ~CreatedOutput() {
+      std::error_code e;
+      if (!dir.empty()) fs::remove(dir, e);  // only removes it empty
+    }
+  } created;
+  if (!fs::is_directory(o.output, ec)) {
+    fs::create_directories(o.output);
+    created.dir = o.output;
+  }
   const fs::path output = fs::canonical(o.output);
   StagingDir work(output, "product-pack");
 
   std::optional<Progress> progress;
   if (bus) progress.emplace(*bus, "product.pack", "Packing " + o.spec, 0, "", "product");
-  StagedProduct staged;
-  if (auto database = install_tree_database(o.from)) {
-    staged = stage_from_install_tree(*database, o.spec, work.path());
-  } else {
-    auto view = registry.get<BuildcacheReader>("spack")->open(o.from, {o.allow_unsigned, o.keyring});
-    staged = stage_from_buildcache(*view, o.spec, work.path(), [&](const std::string&) {
-      if (progress) progress->advance();
-    });
-  }
+  StagedProduct staged = database ? stage_from_install_tree(*database, o.spec, work.path())
+                                  : stage_from_buildcache(*view, o.spec, work.path(), [&](const std::string&) {
+                                      if (progress) progress->advance();
+                                    });
 
   PackResult result;
   auto& m = result.manifest;
@@ -118,6 +128,7 @@ PackResult pack_product(Registry& registry, Bus* bus, const PackOptions& o) {
     sync_path(output);
   }
   if (progress) progress->finish(true);
+  created.dir.clear();
   return result;
 }
 
