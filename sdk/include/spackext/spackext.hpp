@@ -15,6 +15,7 @@
 #include "spackext/registry.hpp"
 #include "spackext/semver.hpp"
 #include "spackext/service.hpp"
+#include "spackext/services/buildcache.hpp"
 #include "spackext/services/ci.hpp"
 #include "spackext/services/command.hpp"
 #include "spackext/services/executor.hpp"
