@@ -82,6 +82,9 @@ Host::Host(HostOptions options)
   registry_.declare_kind<Optimizer>();
   registry_.declare_kind<ModuleWriter>();
   registry_.declare_kind<Sink>();
+  registry_.declare_kind<HealthCheck>();
+  registry_.declare_kind<Planner>();
+  registry_.declare_kind<BuildcacheReader>();
   ConfigSources sources;
   sources.site_dir = paths_.site_plugins.parent_path();
   sources.user_dir = paths_.config_dir;
