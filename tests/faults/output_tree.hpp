@@ -10,7 +10,11 @@
 #include <thread>
 #include <vector>
 
+#include <signal.h>
+
 #include <spackext_testing/testing.hpp>
+
+#include "buildcache/campaign.hpp"
 
 namespace spackext::faults {
 
@@ -55,6 +59,32 @@ inline std::vector<spackext::testing::RunResult> run_concurrently(const std::vec
     threads.emplace_back([&, i] { results[i] = spackext::testing::run_host(runs[i], home, options); });
   for (auto& t : threads) t.join();
   return results;
+}
+
+// The kill campaign of one writing command: counts its renames and unlinks
+// on paths containing `match`, then for (a spread of) each moment k resets
+// the state, runs `command` killed right before moment k, calls
+// `after_kill(trial)`, reruns it unkilled and calls `after_rerun(trial)`.
+inline void kill_before_each_moment(const std::vector<std::string>& command, const fs::path& home,
+                                    const fs::path& match, const std::function<void()>& reset,
+                                    const std::function<void(const std::string&)>& after_kill,
+                                    const std::function<void(const std::string&)>& after_rerun, int ci_trials = 8) {
+  reset();
+  const auto count = home / "kill-moments";
+  fs::remove(count);
+  ASSERT_EQ(run(command, home, {}, match.string(), count).exit_code, 0);
+  const long total = moments(count);
+  ASSERT_GT(total, 0);
+  for (long k : spread(total, trials(ci_trials))) {
+    const auto trial = "kill before moment " + std::to_string(k) + "/" + std::to_string(total);
+    reset();
+    auto killed = run(command, home, "any:" + std::to_string(k), match.string());
+    EXPECT_EQ(killed.signal, SIGKILL) << trial << ": " << killed.err;
+    after_kill(trial);
+    auto again = run(command, home);
+    ASSERT_EQ(again.exit_code, 0) << trial << ": " << again.err;
+    after_rerun(trial);
+  }
 }
 
 }  // namespace spackext::faults

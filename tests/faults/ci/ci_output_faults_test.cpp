@@ -5,9 +5,6 @@
 // journal, and the next run into the folder finishes those renames first.
 #include <gtest/gtest.h>
 
-#include <signal.h>
-
-#include "buildcache/campaign.hpp"
 #include "output_tree.hpp"
 #include "spackext_testing/sample_deployment.hpp"
 
@@ -49,31 +46,23 @@ class CiOutputFaults : public ::testing::Test {
 };
 
 TEST_F(CiOutputFaults, KilledBeforeEachRenameAndUnlink) {
-  reset_to(work / "pristine-old", repo);
-  const auto count = home / "count";
-  ASSERT_EQ(run(generate(true), home.path(), {}, repo.string(), count).exit_code, 0);
-  const long total = moments(count);
-  ASSERT_GT(total, 0);
-  for (long k : spread(total, trials(8))) {
-    const auto trial = "kill before moment " + std::to_string(k) + "/" + std::to_string(total);
-    reset_to(work / "pristine-old", repo);
-    auto killed = run(generate(true), home.path(), "any:" + std::to_string(k), repo.string());
-    EXPECT_EQ(killed.signal, SIGKILL) << trial << ": " << killed.err;
-    const auto after_kill = pipeline();
-    const bool journal = fs::exists(repo / "..gitlab-ci.yml.spack-ext-journal");
-    EXPECT_TRUE(after_kill == old_tree || after_kill == new_tree || journal) << trial << ": a mix, and no journal";
-    if (journal) {
-      // Any run into the folder finishes the killed one's renames first:
-      // even one asked for the old pipeline sees the new set, then writes.
-      auto finish = run(generate(false), home.path());
-      ASSERT_EQ(finish.exit_code, 0) << trial << ": " << finish.err;
-      for (const auto& [path, content] : old_tree) EXPECT_EQ(pipeline().at(path), content) << trial << ": " << path;
-    }
-    auto again = run(generate(true), home.path());
-    ASSERT_EQ(again.exit_code, 0) << trial << ": " << again.err;
-    EXPECT_EQ(pipeline(), new_tree) << trial;
-    EXPECT_EQ(leftovers(), std::vector<std::string>{}) << trial;
-  }
+  kill_before_each_moment(
+      generate(true), home.path(), repo, [&] { reset_to(work / "pristine-old", repo); },
+      [&](const std::string& trial) {
+        const auto after_kill = pipeline();
+        const bool journal = fs::exists(repo / "..gitlab-ci.yml.spack-ext-journal");
+        EXPECT_TRUE(after_kill == old_tree || after_kill == new_tree || journal) << trial << ": a mix, and no journal";
+        if (!journal) return;
+        // Any run into the folder finishes the killed one's renames first:
+        // even one asked for the old pipeline sees the new set, then writes.
+        auto finish = run(generate(false), home.path());
+        ASSERT_EQ(finish.exit_code, 0) << trial << ": " << finish.err;
+        for (const auto& [path, content] : old_tree) EXPECT_EQ(pipeline().at(path), content) << trial << ": " << path;
+      },
+      [&](const std::string& trial) {
+        EXPECT_EQ(pipeline(), new_tree) << trial;
+        EXPECT_EQ(leftovers(), std::vector<std::string>{}) << trial;
+      });
 }
 
 TEST_F(CiOutputFaults, ConcurrentRunsLeaveOneCompleteSet) {

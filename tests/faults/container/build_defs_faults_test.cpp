@@ -5,9 +5,6 @@
 // of OUTPUT that is not a regenerated container stays as it was.
 #include <gtest/gtest.h>
 
-#include <signal.h>
-
-#include "buildcache/campaign.hpp"
 #include "output_tree.hpp"
 
 namespace spackext::faults {
@@ -50,23 +47,16 @@ class BuildDefsFaults : public ::testing::Test {
 };
 
 TEST_F(BuildDefsFaults, KilledBeforeEachRenameAndUnlink) {
-  reset_to(work / "pristine-old", out);
-  const auto count = home / "count";
-  ASSERT_EQ(run(build("new"), home.path(), {}, work.string(), count).exit_code, 0);
-  const long total = moments(count);
-  ASSERT_GT(total, 0);
-  for (long k : spread(total, trials(8))) {
-    const auto trial = "kill before moment " + std::to_string(k) + "/" + std::to_string(total);
-    reset_to(work / "pristine-old", out);
-    auto killed = run(build("new"), home.path(), "any:" + std::to_string(k), work.string());
-    EXPECT_EQ(killed.signal, SIGKILL) << trial << ": " << killed.err;
-    const auto after_kill = tree_of(out);
-    EXPECT_TRUE(after_kill == old_tree || after_kill == new_tree) << trial << ": a mix of the old and new recipes";
-    auto again = run(build("new"), home.path());
-    ASSERT_EQ(again.exit_code, 0) << trial << ": " << again.err;
-    EXPECT_EQ(tree_of(out), new_tree) << trial;
-    EXPECT_EQ(leftovers(), std::vector<std::string>{}) << trial;
-  }
+  kill_before_each_moment(
+      build("new"), home.path(), work, [&] { reset_to(work / "pristine-old", out); },
+      [&](const std::string& trial) {
+        const auto after_kill = tree_of(out);
+        EXPECT_TRUE(after_kill == old_tree || after_kill == new_tree) << trial << ": a mix of the old and new recipes";
+      },
+      [&](const std::string& trial) {
+        EXPECT_EQ(tree_of(out), new_tree) << trial;
+        EXPECT_EQ(leftovers(), std::vector<std::string>{}) << trial;
+      });
 }
 
 TEST_F(BuildDefsFaults, ConcurrentRunsLeaveOneCompleteOutput) {

@@ -4,9 +4,6 @@
 // of each; nothing a killed run left may stay beside it.
 #include <gtest/gtest.h>
 
-#include <signal.h>
-
-#include "buildcache/campaign.hpp"
 #include "output_tree.hpp"
 #include "synthetic_stack.hpp"
 
@@ -50,23 +47,16 @@ class ModulesTreeFaults : public ::testing::Test {
 };
 
 TEST_F(ModulesTreeFaults, RefreshKilledBeforeEachRenameAndUnlink) {
-  reset_to(work / "pristine-old", root);
-  const auto count = home / "count";
-  ASSERT_EQ(run(refresh("new.lock"), home.path(), {}, work.string(), count).exit_code, 0);
-  const long total = moments(count);
-  ASSERT_GT(total, 0);
-  for (long k : spread(total, trials(8))) {
-    const auto trial = "kill before moment " + std::to_string(k) + "/" + std::to_string(total);
-    reset_to(work / "pristine-old", root);
-    auto killed = run(refresh("new.lock"), home.path(), "any:" + std::to_string(k), work.string());
-    EXPECT_EQ(killed.signal, SIGKILL) << trial << ": " << killed.err;
-    const auto after_kill = tree_of(root);
-    EXPECT_TRUE(after_kill == old_tree || after_kill == new_tree) << trial << ": a mix of the old and new trees";
-    auto again = run(refresh("new.lock"), home.path());
-    ASSERT_EQ(again.exit_code, 0) << trial << ": " << again.err;
-    EXPECT_EQ(tree_of(root), new_tree) << trial;
-    EXPECT_EQ(leftovers(), std::vector<std::string>{}) << trial;
-  }
+  kill_before_each_moment(
+      refresh("new.lock"), home.path(), work, [&] { reset_to(work / "pristine-old", root); },
+      [&](const std::string& trial) {
+        const auto after_kill = tree_of(root);
+        EXPECT_TRUE(after_kill == old_tree || after_kill == new_tree) << trial << ": a mix of the old and new trees";
+      },
+      [&](const std::string& trial) {
+        EXPECT_EQ(tree_of(root), new_tree) << trial;
+        EXPECT_EQ(leftovers(), std::vector<std::string>{}) << trial;
+      });
 }
 
 TEST_F(ModulesTreeFaults, ConcurrentRefreshesLeaveOneCompleteTree) {
