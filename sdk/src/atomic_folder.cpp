@@ -115,10 +115,11 @@ FolderReplacement::~FolderReplacement() {
 void FolderReplacement::write(const fs::path& relative, std::string_view content) {
   const fs::path target = staging_ / relative;
   std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
+  if (!fs::is_directory(target.parent_path(), ec)) fs::create_directories(target.parent_path(), ec);
   if (ec) throw Error("cannot create " + target.parent_path().string() + ": " + ec.message());
-  fs::remove(target, ec);
-  const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST && ::unlink(target.c_str()) == 0)
+    fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw Error("cannot write " + target.string() + ": " + errno_text());
   std::size_t done = 0;
   while (done < content.size()) {
@@ -144,12 +145,6 @@ void FolderReplacement::remove(const fs::path& relative) {
 }
 
 void FolderReplacement::commit() {
-  // One flush of the file system instead of one fsync per file: the swap
-  // must not outlive its content after a power cut.
-  if (const int fd = ::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
-    ::syncfs(fd);
-    ::close(fd);
-  }
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(folder_, ec))) {
     if (::rename(staging_.c_str(), folder_.c_str()) != 0)

@@ -1,10 +1,15 @@
 // Replacing a whole folder so readers see the old tree or the new one, never
 // a mix: the new tree is built in a hidden sibling (what carries over from
 // the old tree is hard-linked, so unchanged files keep their inode and
-// mtime), flushed, then swapped with the live folder in one
+// mtime), then swapped with the live folder in one
 // renameat2(RENAME_EXCHANGE), and the old tree (now under the sibling's name)
 // is deleted. A kill at any moment leaves the live folder complete, old or
 // new; what a killed run left beside it is swept by the next one.
+// The new files are not fsync'ed: a flush per file (or one syncfs(), which
+// also waits for every other writer on the file system) cost seconds for a
+// 466-module tree on a busy machine. After a power cut right after a swap,
+// a file may be empty; the callers' next run compares content and rewrites
+// it.
 //
 // Writers of one folder are serialised by a lock on its parent folder, so
 // two concurrent runs each publish a complete tree, one after the other.

@@ -135,6 +135,13 @@ TreeChanges update_module_tree(const fs::path& root, const std::vector<ModuleFil
     return changes;
   }
 
+  const std::string index = index_yaml(root, files);
+  if (to_write.empty() && changes.removed.empty() && read_text(root / kIndex) == index) {
+    // A refresh that changes nothing leaves the tree as it is.
+    for (std::size_t i = 0; i < files.size(); ++i)
+      if (options.on_progress) options.on_progress();
+    return changes;
+  }
   if (tree) {
     const std::set<fs::path> replaced = [&] {
       std::set<fs::path> s{fs::path(kIndex)};
@@ -150,7 +157,7 @@ TreeChanges update_module_tree(const fs::path& root, const std::vector<ModuleFil
     for (std::size_t i = to_write.size(); i < files.size(); ++i)
       if (options.on_progress) options.on_progress();
     for (const auto& rel : changes.removed) tree->remove(rel);
-    tree->write(kIndex, index_yaml(root, files));
+    tree->write(kIndex, index);
     tree->commit();
     report();
     return changes;
@@ -169,7 +176,7 @@ TreeChanges update_module_tree(const fs::path& root, const std::vector<ModuleFil
     fs::remove(root / rel, ec);
     prune_empty_parents(root, (root / rel).parent_path());
   }
-  publish(root / kIndex, index_yaml(root, files));
+  publish(root / kIndex, index);
   report();
   return changes;
 }
