@@ -1,9 +1,6 @@
 #include "pipeline_generator.hpp"
 
-#include <unistd.h>
-
-#include <fstream>
-
+#include "output_files.hpp"
 #include "spackext/errors.hpp"
 
 namespace spackext::ci {
@@ -76,39 +73,6 @@ GenerateResult generate_pipeline(Registry& registry, const GenerateRequest& requ
                      std::to_string(result.rendering.files.size()) + " files here; give --output FILE");
   }
   return result;
-}
-
-std::vector<fs::path> write_files(const fs::path& folder, const std::vector<CiFile>& files) {
-  const fs::path dir = folder.empty() ? fs::path(".") : folder;
-  if (!fs::is_directory(dir)) throw InputError("--output", "folder '" + dir.string() + "' does not exist");
-  std::vector<std::pair<fs::path, fs::path>> staged;  // temp, target
-  auto discard = [&] {
-    std::error_code ec;
-    for (const auto& [tmp, target] : staged) fs::remove(tmp, ec);
-  };
-  try {
-    for (const auto& f : files) {
-      fs::path target = dir / f.path;
-      fs::path tmp = target;
-      tmp += ".tmp-" + std::to_string(::getpid());
-      staged.emplace_back(tmp, target);
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << f.content;
-      out.flush();
-      if (!out) throw Error("ci generate: cannot write " + tmp.string());
-    }
-    // The main file (first) refers to the others: it appears last.
-    for (std::size_t i = staged.size(); i-- > 0;) fs::rename(staged[i].first, staged[i].second);
-  } catch (const fs::filesystem_error& e) {
-    discard();
-    throw Error(std::string("ci generate: ") + e.what());
-  } catch (...) {
-    discard();
-    throw;
-  }
-  std::vector<fs::path> out;
-  for (const auto& [tmp, target] : staged) out.push_back(target);
-  return out;
 }
 
 }  // namespace spackext::ci

@@ -34,9 +34,4 @@ DeployPlan stage_plan(const DeployPlan& plan, const std::string& host_command);
 
 GenerateResult generate_pipeline(Registry& registry, const GenerateRequest& request);
 
-// Writes every file to a temporary name beside its target, then renames
-// them into place (children before the main file that refers to them). On
-// any error nothing is left behind.
-std::vector<std::filesystem::path> write_files(const std::filesystem::path& folder, const std::vector<CiFile>& files);
-
 }  // namespace spackext::ci

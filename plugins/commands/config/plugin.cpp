@@ -16,10 +16,10 @@ class ConfigPlugin final : public spackext::Plugin {
   void register_services(spackext::HostContext& host) override {
     host.registry().add<spackext::Command>("config",
                                            std::make_shared<spackext::config::ConfigCommand>(host));
-    // Health checks for what this plugin knows how to find and validate. The
-    // compiler and tool checks share one cache of version answers.
-    auto probes = std::make_shared<spackext::config::ProbeCache>(host.paths().cache_dir / "config" /
-                                                                 "tool-versions.json");
+    // Health checks for what this plugin knows how to find and validate. They
+    // run every version query afresh (a ProbeCache without a file): a check
+    // answered from remembered output would not notice a tool that broke.
+    auto probes = std::make_shared<spackext::config::ProbeCache>();
     auto& registry = host.registry();
     registry.add<spackext::HealthCheck>("compilers", std::make_shared<spackext::config::CompilersHealthCheck>(probes));
     registry.add<spackext::HealthCheck>("tools", std::make_shared<spackext::config::ToolsHealthCheck>(probes));

@@ -3,6 +3,8 @@
 #include <future>
 #include <regex>
 
+#include "pyenv_shim.hpp"
+
 namespace spackext::config {
 
 const std::vector<BuildTool>& build_tools() {
@@ -43,6 +45,14 @@ HealthResult probe_tool(const BuildTool& tool, const std::vector<std::filesystem
     return r;
   }
   r.data["path"] = exe->string();
+  // A pyenv shim answers through a shell and pyenv itself (0.1 s idle,
+  // seconds under load): ask the program it selects, which is what Spack
+  // would run from this folder.
+  if (auto real = resolve_pyenv_shim(*exe, path)) {
+    r.data["shim"] = exe->string();
+    r.data["path"] = real->string();
+    exe = real;
+  }
   auto out = cache.capture(*exe, tool.args);
   if (!out || out->exit_code != 0) {
     r.status = HealthStatus::fail;

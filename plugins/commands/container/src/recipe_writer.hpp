@@ -1,9 +1,10 @@
 // Writes the recipes of every container, each into OUTPUT/<arch>/<name>/
 // (spack.yaml, Dockerfile or Singularity.def, and the files the definition
-// maps, so the folder is a complete build context), then OUTPUT/containers.json
-// last. Everything is generated into a staging folder inside OUTPUT first and
-// each container folder replaced by a rename, so a failure leaves every
-// container folder either old or new, never half-written.
+// maps, so the folder is a complete build context), and OUTPUT/containers.json.
+// The new OUTPUT is built beside it (other folders carried over) and swapped
+// in whole, so a failure or a kill leaves every recipe and the list old, or
+// every one new. Where OUTPUT cannot be swapped (a mount point, a read-only
+// parent), each container folder is replaced by a rename and the list last.
 #pragma once
 
 #include <filesystem>

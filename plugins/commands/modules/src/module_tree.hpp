@@ -1,7 +1,11 @@
 // Puts rendered module files into a module root: unchanged files are kept
-// (mtime untouched), changed ones replaced through a temp name + rename,
-// modules of specs that are gone (per the previous module-index.yaml) are
-// removed, and module-index.yaml (Spack's format) is published last.
+// (inode and mtime untouched), changed ones replaced, modules of specs that
+// are gone (per the previous module-index.yaml) removed, and
+// module-index.yaml (Spack's format) written. The new tree is built beside
+// the root and swapped in whole (spackext/atomic_folder.hpp), so a reader or
+// a killed run sees the old tree or the new one; a root that cannot be
+// swapped (a mount point, a read-only parent) is updated file by file, each
+// through a temp name, the index last.
 #pragma once
 
 #include <filesystem>
