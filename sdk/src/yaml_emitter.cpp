@@ -8,20 +8,18 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // Words YAML 1.1 (yaml-cpp, PyYAML, Ruby) or 1.2 resolves to a bool or null.
+// Checked for every string emitted: no allocation, at most five characters.
 bool special_word(std::string_view s) {
-  static const char* const words[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
-                                      ".inf", "-.inf", "+.inf", ".nan", "<<", "="};
-  const auto l = lower(s);
-  for (const char* w : words)
+  static constexpr std::string_view words[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+                                               ".inf", "-.inf", "+.inf", ".nan", "<<", "="};
+  if (s.size() > 5) return false;
+  char buf[5];
+  for (std::size_t i = 0; i < s.size(); ++i) buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? static_cast<char>(s[i] + 32) : s[i];
+  const std::string_view l(buf, s.size());
+  for (auto w : words)
     if (l == w) return true;
   return false;
 }
