@@ -111,6 +111,11 @@ Host::Host(HostOptions options)
 
 Host::~Host() {
   // 1. No more deliveries; subscriptions (and what they captured) go first.
+  try {
+    stop_sinks();
+  } catch (const std::exception& e) {
+    logger_->warn("stopping sinks: {}", e.what());
+  }
   progress_.reset();
   event_log_.reset();
   bus_.close();
@@ -119,6 +124,26 @@ Host::~Host() {
   registry_.clear();
   // 3. Plugin objects and contexts. Libraries stay mapped (RTLD_NODELETE).
   if (loader_) loader_->release_plugins();
+}
+
+void Host::start_sinks() {
+  const auto& section = config_.at("sinks");
+  if (section.is_null()) return;
+  if (!section.is_object())
+    throw InputError("sinks", "expected a mapping of sink names to their settings (configuration from " +
+                                  (config_.sources().empty() ? std::string("defaults") : config_.sources().back()) + ")");
+  loader();  // lookups below load the plugins that declare the sinks
+  for (const auto& [name, settings] : section.items()) {
+    auto sink = registry_.get<Sink>(name);
+    sink->start(bus_, settings);
+    sinks_.push_back(std::move(sink));
+  }
+}
+
+void Host::stop_sinks() {
+  auto sinks = std::move(sinks_);
+  sinks_.clear();
+  for (auto& s : sinks) s->stop();
 }
 
 std::vector<SearchRoot> Host::search_roots() const {

@@ -20,6 +20,7 @@
 #include "spackext/output.hpp"
 #include "spackext/paths.hpp"
 #include "spackext/registry.hpp"
+#include "spackext/services/sink.hpp"
 
 namespace spackext::core {
 
@@ -51,6 +52,13 @@ class Host {
   Loader& loader();
   std::vector<SearchRoot> search_roots() const;
 
+  // Starts every sink named under `sinks:` in the configuration with its
+  // section (loading the plugin that provides it), before a command runs;
+  // stop_sinks() lets them deliver what is pending, each within its own
+  // limit. The destructor stops them too, so a failing command still reports.
+  void start_sinks();
+  void stop_sinks();
+
  private:
   HostOptions options_;
   Paths paths_;
@@ -63,6 +71,7 @@ class Host {
   std::unique_ptr<Loader> loader_;
   std::unique_ptr<EventLog> event_log_;
   std::unique_ptr<ProgressRenderer> progress_;
+  std::vector<std::shared_ptr<Sink>> sinks_;
 };
 
 // Where things live, from the executable's location and the XDG variables.

@@ -71,6 +71,7 @@ int run_plugin_provided(Host& host, const std::string& name, const std::vector<s
                 provider->path.string() + "), which failed: " + std::string(to_string(provider->state)) +
                 ": " + provider->reason);
   auto command = host.registry().get<Command>(name);
+  host.start_sinks();
   CommandInvocation invocation{name, args, host.output(), std::cout, std::cerr, prepared.parsed};
   int rc = command->run(invocation);
   std::cout.flush();
@@ -113,6 +114,7 @@ int run_cli(int argc, const char* const* argv) {
     else if (const CommandSpec* builtin = find_builtin(name)) rc = run_builtin(*host, *builtin, args);
     else rc = run_plugin_provided(*host, name, args);
     host->bus().flush();
+    host->stop_sinks();
     return rc;
   } catch (const Error& e) {
     std::cout.flush();

@@ -6,12 +6,13 @@
 #include <set>
 #include <unordered_map>
 
-#include <yaml-cpp/yaml.h>
-
 #include "spackext/errors.hpp"
+#include "spackext/yaml_emitter.hpp"
 
 namespace spackext::ci {
 namespace {
+
+using Json = nlohmann::ordered_json;
 
 namespace fs = std::filesystem;
 
@@ -33,11 +34,11 @@ struct GitlabJob {
   std::string name;
   std::string stage;
   std::vector<std::string> needs;
-  YAML::Node body;  // everything but `needs:`
+  Json body;  // everything but `needs:`
 };
 
-YAML::Node string_list(const std::vector<std::string>& items) {
-  YAML::Node n(YAML::NodeType::Sequence);
+Json string_list(const std::vector<std::string>& items) {
+  Json n = Json::array();
   for (const auto& i : items) n.push_back(i);
   return n;
 }
@@ -73,11 +74,11 @@ class Renderer {
     GitlabJob g;
     g.name = name_of_.at(job.name);
     g.stage = job.stage;
-    YAML::Node b;
+    Json b;
     b["stage"] = job.stage;
     if (!options_.image.empty()) b["image"] = options_.image;
     if (!options_.tags.empty()) b["tags"] = string_list(options_.tags);
-    YAML::Node vars(YAML::NodeType::Map);
+    Json vars = Json::object();
     for (const auto& [k, v] : job.env) vars[k] = v;
     // The Kubernetes executor reads a job's requests from these variables
     // (when the runner allows overriding them); other executors ignore them.
@@ -93,7 +94,7 @@ class Renderer {
     if (vars.size()) b["variables"] = vars;
     b["script"] = string_list(job.commands);
     if (!job.artifacts.empty() || !job.junit.empty()) {
-      YAML::Node a;
+      Json a;
       if (!job.artifacts.empty()) a["paths"] = string_list({job.artifacts});
       if (!job.junit.empty()) {
         a["reports"]["junit"] = job.junit;
@@ -130,7 +131,7 @@ class Renderer {
         gate.stage = job.stage;
         gate.needs.assign(needs.begin() + static_cast<long>(i),
                           needs.begin() + static_cast<long>(std::min(needs.size(), i + GitlabPipeline::kMaxNeeds)));
-        YAML::Node gb;
+        Json gb;
         gb["stage"] = job.stage;
         if (!options_.image.empty()) gb["image"] = options_.image;
         if (!options_.tags.empty()) gb["tags"] = string_list(options_.tags);
@@ -156,8 +157,8 @@ class Renderer {
 
   // A pipeline document of `jobs`; needs outside `inside` (when given) are
   // dropped: they ran in an earlier child pipeline.
-  YAML::Node document(const std::vector<GitlabJob>& jobs, const std::set<std::string>& inside) {
-    YAML::Node doc;
+  Json document(const std::vector<GitlabJob>& jobs, const std::set<std::string>& inside) {
+    Json doc;
     std::set<std::string> used;
     for (const auto& j : jobs) used.insert(j.stage);
     std::vector<std::string> stages;
@@ -165,8 +166,8 @@ class Renderer {
       if (used.count(s.name)) stages.push_back(s.name);
     doc["stages"] = string_list(stages);
     for (const auto& j : jobs) {
-      YAML::Node b = YAML::Clone(j.body);
-      YAML::Node needs(YAML::NodeType::Sequence);
+      Json b = j.body;
+      Json needs = Json::array();
       for (const auto& n : j.needs)
         if (inside.empty() || inside.count(n)) needs.push_back(n);
       b["needs"] = needs;  // [] starts at once: no stage barriers
@@ -191,10 +192,10 @@ class Renderer {
       child_of[jobs_[i].name] = children.size() - 1;
       children.back().push_back(jobs_[i]);
     }
-    YAML::Node parent;
+    Json parent;
     parent["stages"] = string_list({"pipelines", "deploy"});
     const std::string publisher = "spackext-child-pipelines";
-    YAML::Node pub;
+    Json pub;
     pub["stage"] = "pipelines";
     if (!options_.image.empty()) pub["image"] = options_.image;
     if (!options_.tags.empty()) pub["tags"] = string_list(options_.tags);
@@ -206,7 +207,7 @@ class Renderer {
     }
     pub["script"] = string_list(checks);
     pub["artifacts"]["paths"] = string_list(files);
-    pub["needs"] = YAML::Node(YAML::NodeType::Sequence);
+    pub["needs"] = Json::array();
     parent[publisher] = pub;
 
     std::vector<CiFile> child_files;
@@ -219,14 +220,14 @@ class Renderer {
           if (!inside.count(need)) after.insert(child_of.at(need));
       child_files.push_back({(fs::path(main).parent_path() / fs::path(files[k]).filename()).generic_string(),
                              emit(document(children[k], inside))});
-      YAML::Node t;
+      Json t;
       t["stage"] = "deploy";
-      YAML::Node include;
+      Json include;
       include["artifact"] = files[k];
       include["job"] = publisher;
       t["trigger"]["include"].push_back(include);
       t["trigger"]["strategy"] = "depend";
-      YAML::Node needs(YAML::NodeType::Sequence);
+      Json needs = Json::array();
       needs.push_back(publisher);
       for (auto a : after) needs.push_back("spackext-child-" + std::to_string(a + 1));
       t["needs"] = needs;
@@ -239,10 +240,8 @@ class Renderer {
     for (auto& f : child_files) out_.files.push_back(std::move(f));
   }
 
-  static std::string emit(const YAML::Node& doc) {
-    YAML::Emitter e;
-    e << doc;
-    return std::string("# Generated by spack-ext ci generate; edit deploy.yaml instead.\n") + e.c_str() + "\n";
+  static std::string emit(const Json& doc) {
+    return std::string("# Generated by spack-ext ci generate; edit deploy.yaml instead.\n") + emit_yaml(doc);
   }
 
   const DeployPlan& plan_;

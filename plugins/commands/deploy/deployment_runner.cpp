@@ -91,7 +91,8 @@ class Recorder final : public ScheduleObserver {
         propagate_files_(propagate_files), offset_(attempt_offset),
         progress_(bus, "deploy-" + std::to_string(id), "deployment " + std::to_string(id), total, "nodes", kSource),
         started_topic_(bus.topic("deploy.stage.started")),
-        finished_topic_(bus.topic("deploy.stage.finished")) {
+        finished_topic_(bus.topic("deploy.stage.finished")),
+        failed_topic_(bus.topic("deploy.stage.failed")) {
     progress_.set(already_done);
   }
   nlohmann::json base(NodeId n, int attempt) const {
@@ -124,6 +125,8 @@ class Recorder final : public ScheduleObserver {
     if (code) p["exit_code"] = *code;
     if (!st.detail.empty()) p["detail"] = st.detail;
     bus_.publish(finished_topic_, p, kSource);
+    // Its own topic too, so a webhook or alert subscribes to failures alone.
+    if (state == "failed") bus_.publish(failed_topic_, p, kSource);
   }
   void retrying(NodeId n, int next_attempt, double delay) override {
     db_.set_node_state(id_, g_.node(n).name, "retrying",
@@ -162,7 +165,7 @@ class Recorder final : public ScheduleObserver {
   const std::vector<std::string>& propagate_files_;
   const std::vector<int>& offset_;
   Progress progress_;
-  Bus::Topic started_topic_, finished_topic_;
+  Bus::Topic started_topic_, finished_topic_, failed_topic_;
 };
 
 // 128 random bits, hex: the token a job carries from before its submission.

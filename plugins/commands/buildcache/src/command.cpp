@@ -366,12 +366,27 @@ class Runner {
     so.dry_run = p.given("dry-run");
     so.skip_broken = p.given("skip-broken");
     so.bus = &host_.bus();
-    auto r = sync_mirrors(*src.store, *dst.store, so);
+    nlohmann::json finished{{"source", redact_url(src.url)}, {"destination", redact_url(dst.url)},
+                            {"dry_run", so.dry_run}};
+    SyncReport r;
+    try {
+      r = sync_mirrors(*src.store, *dst.store, so);
+    } catch (const std::exception& e) {
+      // Subscribers (webhooks, the event log) hear about a failed sync too.
+      finished["status"] = "failed";
+      finished["error"] = e.what();
+      host_.bus().publish("buildcache.sync.finished", finished, "buildcache");
+      throw;
+    }
     auto broken = nlohmann::json::array();
     for (const auto& pr : r.broken) {
       host_.logger()->warn("skipped {}: {}", pr.object, pr.message);
       broken.push_back({{"object", pr.object}, {"message", pr.message}});
     }
+    finished.update({{"status", "succeeded"}, {"specs", r.specs}, {"copied", r.copied}, {"skipped", r.skipped},
+                     {"bytes_copied", r.bytes_copied}, {"index_changed", r.index_changed},
+                     {"skipped_broken", broken.size()}});
+    host_.bus().publish("buildcache.sync.finished", finished, "buildcache");
     if (json()) {
       inv_.out << nlohmann::json{{"source", redact_url(src.url)}, {"destination", redact_url(dst.url)},
                                  {"specs", r.specs}, {"copied", r.copied}, {"skipped", r.skipped},

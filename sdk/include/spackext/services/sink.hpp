@@ -1,5 +1,12 @@
 // `sink` services: react to events on the bus (logs, webhooks, metrics).
-// A sink subscribes in start() and stops delivering in stop().
+// The host starts every sink named under `sinks:` in the configuration,
+// with that sink's section, before a plugin command runs, and stops it when
+// the command ends (also when it fails).
+// - start() validates the settings (InputError names the key, exit 2) and
+//   subscribes. Handlers run on the publisher's thread: a sink that does I/O
+//   hands events to its own thread and never blocks the command.
+// - stop() unsubscribes and delivers what is pending within the sink's own
+//   time limit; it must return within that limit whatever its peers do.
 #pragma once
 
 #include <nlohmann/json.hpp>
