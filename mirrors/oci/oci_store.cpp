@@ -175,8 +175,11 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
         }
         http::check(res, where(key));
         fetched[i].body = std::move(res.body);
+        const auto actual = "sha256:" + sha256_hex(fetched[i].body);
         fetched[i].digest = res.header("docker-content-digest");
-        if (fetched[i].digest.empty()) fetched[i].digest = "sha256:" + sha256_hex(fetched[i].body);
+        if (fetched[i].digest.empty()) fetched[i].digest = actual;
+        if (starts_with(fetched[i].digest, "sha256:") && fetched[i].digest != actual)
+          throw Error(where(key) + ": content hashes to " + actual + ", not its digest " + fetched[i].digest);
       } catch (const std::exception& e) {
         fetched[i].error = e.what();
       }
@@ -188,6 +191,19 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
   worker();
   for (auto& th : threads) th.join();
 
+  // A tag whose manifest is gone was untagged since the list was read, or
+  // the list was damaged on the way (a tag name with a flipped byte): a
+  // second read must then list exactly the other tags, or the listing is
+  // not to be trusted (and a spec it would leave out is not left out).
+  std::set<std::string> kept;
+  for (std::size_t i = 0; i < t->size(); ++i)
+    if (!fetched[i].gone) kept.insert((*t)[i]);
+  if (kept.size() < t->size()) {
+    auto again = tags();
+    if (!again || std::set<std::string>(again->begin(), again->end()) != kept)
+      throw Error(where("tags/list") + ": the tag list changed while it was read (a push or delete at the same "
+                                       "time, or damaged on the way); try again");
+  }
   std::set<std::string> blobs_seen;
   for (std::size_t i = 0; i < t->size(); ++i) {
     const auto key = "manifests/" + (*t)[i];
@@ -269,6 +285,10 @@ void OciStore::get(std::string_view key_view, const ByteSink& sink) {
   });
   if (res.status == 404) throw Error(where(key) + ": does not exist");
   http::check(res, where(key));
+  // A manifest fetched by tag is checked against the digest the registry
+  // names for it: a body damaged on the way is an error, not a manifest.
+  if (const auto named = res.header("docker-content-digest"); expected.empty() && starts_with(named, "sha256:"))
+    expected = named.substr(7);
   if (!expected.empty()) {
     auto actual = h.hex();
     if (actual != expected) throw Error(where(key) + ": content hashes to sha256:" + actual + ", not its digest");

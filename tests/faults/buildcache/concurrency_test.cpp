@@ -5,6 +5,7 @@
 #include <future>
 
 #include "campaign.hpp"
+#include "nginx_dav.hpp"
 
 namespace spackext::faults {
 namespace {
@@ -27,6 +28,32 @@ TEST(BuildcacheConcurrency, TwoSyncsIntoOneDestination) {
     for (const auto* src : {&v3, &v2})
       for (const auto& f : published(*src)) EXPECT_TRUE(have.count(f)) << "trial " << t << ": lost " << f;
     expect_consistent(dst, home.path(), "trial " + std::to_string(t));
+  }
+}
+
+// The same on a remote store, nginx's WebDAV, which has no If-Match: each
+// sync rebuilds the index of every layout it finds, from what it sees.
+TEST(BuildcacheConcurrency, TwoSyncsIntoOneWebDavMirror) {
+  SPACKEXT_REQUIRE_NGINX_DAV();
+  SPACKEXT_REQUIRE_FIXTURE(v3, "fixtures/spack/buildcache-v3-unsigned");
+  SPACKEXT_REQUIRE_FIXTURE(v2, "fixtures/spack/buildcache-v2-unsigned");
+  TempDir home, server_dir;
+  spackext::test::NginxDav server(server_dir.path(), {.tls = false});
+  ASSERT_TRUE(server.ready()) << server.log();
+  for (int t = 0, n = trials(2); t < n; ++t) {
+    const auto folder = "t" + std::to_string(t), url = server.url("/" + folder);
+    auto a = std::async(std::launch::async, [&] { return run({"buildcache", "sync", v3.string(), url}, home.path()); });
+    auto b = std::async(std::launch::async, [&] { return run({"buildcache", "sync", v2.string(), url}, home.path()); });
+    auto ra = a.get(), rb = b.get();
+    EXPECT_EQ(ra.exit_code, 0) << ra.err;
+    EXPECT_EQ(rb.exit_code, 0) << rb.err;
+    auto have = published(server.root() / folder);
+    for (const auto* src : {&v3, &v2})
+      for (const auto& f : published(*src))
+        if (f != "build_cache/index.json" && f != "build_cache/index.json.hash" && f.rfind("v3/manifests/index/", 0) != 0)
+          EXPECT_TRUE(have.count(f)) << "trial " << t << ": lost " << f;
+    auto v = run({"buildcache", "verify", "--no-signatures", url}, home.path());
+    EXPECT_EQ(v.exit_code, 0) << "trial " << t << ": " << v.out << v.err;
   }
 }
 

@@ -9,25 +9,33 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "spackext_testing/environment.hpp"
 #include "spackext_testing/testing.hpp"
 
 extern char** environ;
 
 namespace spackext::testing {
 
-RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
-  if (argv.empty()) throw std::invalid_argument("run: empty argv");
-  // Environment: ours, minus unset_env, plus/overriding env.
+namespace detail {
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& add,
+                                           const std::vector<std::string>& unset) {
   std::map<std::string, std::string> env;
   for (char** e = environ; *e; ++e) {
     std::string kv(*e);
     auto eq = kv.find('=');
     if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (const auto& k : options.unset_env) env.erase(k);
-  for (const auto& [k, v] : options.env) env[k] = v;
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  for (const auto& k : unset) env.erase(k);
+  for (const auto& [k, v] : add) env[k] = v;
+  std::vector<std::string> out;
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+}  // namespace detail
+
+RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
+  if (argv.empty()) throw std::invalid_argument("run: empty argv");
+  auto env_strings = detail::child_environment(options.env, options.unset_env);
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

@@ -165,6 +165,7 @@ class Scanner {
       CacheEntry e;
       e.layout = Layout::v3;
       e.metadata_key = key;
+      e.metadata_sha256 = sha256_hex(text);
       e.signed_ = is_clearsigned(text);
       e.modified = mtime(key);
       const ManifestRecord* tarball = nullptr;
@@ -237,6 +238,7 @@ class Scanner {
         CacheEntry e;
         e.layout = Layout::v2;
         e.metadata_key = key;
+        e.metadata_sha256 = sha256_hex(text);
         e.signed_ = is_clearsigned(text);
         e.modified = mtime(key);
         e.spec_file = parse_json(json_payload(text), where(key));
@@ -290,14 +292,25 @@ class Scanner {
     if (!tags_doc.is_object()) throw InputError(where(kOciTags), "tag list is not a JSON object");
     const auto listed = tags_doc.value("tags", Json::array());  // a registry may send "tags": null
     if (!listed.is_array() && !listed.is_null()) throw InputError(where(kOciTags), "'tags' is not a list");
-    std::vector<std::string> tags;
+    std::set<std::string> tags;
     for (const auto& t : listed.is_array() ? listed : Json::array()) {
       if (!t.is_string()) throw InputError(where(kOciTags), "tag " + t.dump() + " is not a string");
-      tags.push_back(t.get<std::string>());
+      tags.insert(t.get<std::string>());
     }
-    each(tags, [&](const std::string& tag) {
-      const auto key = "manifests/" + tag;
-      auto manifest = parse_json(read_object(store_, key), where(key));
+    // And every tagged manifest the store's listing found: the tag list was
+    // read again just now, and a copy damaged on the way (or changed since)
+    // must not leave out a spec the listing saw. A tag only this read has
+    // and whose manifest does not exist is a problem of an absent object.
+    for (const auto& [key, info] : cat_.objects)
+      if (starts_with(key, "manifests/") && key.find(':') == std::string::npos) tags.insert(key.substr(10));
+    // By manifest key, not tag: a problem names the object, which is how an
+    // index update tells an unreadable manifest (stop) from an absent one.
+    std::vector<std::string> manifest_keys;
+    for (const auto& t : tags) manifest_keys.push_back("manifests/" + t);
+    each(manifest_keys, [&](const std::string& key) {
+      const auto tag = key.substr(10);
+      const auto manifest_text = read_object(store_, key);
+      auto manifest = parse_json(manifest_text, where(key));
       if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array() ||
           manifest["layers"].empty())
         throw InputError(where(key), "image manifest lacks config or layers");
@@ -333,6 +346,7 @@ class Scanner {
       CacheEntry e;
       e.layout = Layout::oci;
       e.metadata_key = key;
+      e.metadata_sha256 = sha256_hex(manifest_text);
       e.modified = mtime(key);
       e.spec_file = config_doc;
       e.spec = parse_spec_file(config_doc, where(config.key)).root();

@@ -21,13 +21,25 @@ constexpr const char* kOciIndexManifest = "manifests/index.spack";
 constexpr const char* kEmptyConfig = "{}";
 
 
+// Writes `data`; on a store that does not prove what it received (WebDAV
+// has no upload checksum), reads it back: an index damaged on the way must
+// fail the command, not be published as if it were the one written.
+void put_checked(MirrorStore& store, const std::string& key, const std::string& data, const PutOptions& options) {
+  put_bytes(store, key, data, options);
+  if (verifies_puts(store)) return;
+  const auto [stored, size] = hash_object(store, key);
+  if (const auto sent = sha256_hex(data); stored != sent || size != data.size())
+    throw Error(store.url() + ": " + key + ": the store holds sha256 " + stored + ", not the " + sent +
+                " written (damaged on the way, or replaced at once); run the command again");
+}
+
 // Content-addressed blobs are immutable: written only if absent or not
 // holding their digest (a same-size corrupt object is replaced).
 void put_blob(MirrorStore& store, const std::string& key, const std::string& data, const std::string& type) {
   if (auto st = store.stat(key); st && st->size == data.size() && holds_digest(store, *st, sha256_hex(data))) return;
   PutOptions o;
   o.content_type = type;
-  put_bytes(store, key, data, o);
+  put_checked(store, key, data, o);
 }
 
 // Publishes `key` only if its version is still `before` (or it is still
@@ -43,11 +55,11 @@ void put_guarded(MirrorStore& store, const std::string& key, const std::string& 
     o.if_none_match = true;
   if (before && before->etag.empty()) o.if_match.clear(), o.if_none_match = false;  // nothing to compare
   try {
-    put_bytes(store, key, data, o);
+    put_checked(store, key, data, o);
   } catch (const ConditionsUnsupported&) {
     PutOptions plain;
     plain.content_type = type;
-    put_bytes(store, key, data, plain);
+    put_checked(store, key, data, plain);
   }
 }
 

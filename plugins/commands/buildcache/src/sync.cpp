@@ -222,6 +222,11 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
       if (b && is_sha256_hex(b->sha256)) digest_of.emplace(b->key, b->sha256);
   for (const auto& b : cat.other_blobs)
     if (is_sha256_hex(b.sha256)) digest_of.emplace(b.key, b.sha256);
+  // Metadata must be copied as the scan read it (and the index will describe
+  // it): a second read that differs was damaged on the way, or changed under
+  // us, and is not copied. Plain HTTP (WebDAV) has no checksum of its own.
+  for (const auto& e : cat.entries)
+    if (!e.metadata_sha256.empty()) digest_of.emplace(e.metadata_key, e.metadata_sha256);
 
   // Skip what DST already has: one listing, then per-object decisions.
   // "Already there" means the same content, never merely the same size.
@@ -231,16 +236,21 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
   } catch (const MirrorNotFound&) {
     // A new mirror: its store creates it with the first object.
   }
+  // The rest (layout.json, keys, foreign images; a few small objects) is read
+  // once more here, so that its copy is checked against an independent read.
+  std::vector<std::string> read_twice(keys.size());
+  parallel_for(keys.size(), options.jobs, [&](std::size_t i) {
+    if (!digest_of.count(keys[i])) read_twice[i] = hash_object(src, keys[i]).first;
+  });
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (!read_twice[i].empty()) digest_of.emplace(keys[i], read_twice[i]);
   std::vector<char> same(keys.size(), 0);
   parallel_for(keys.size(), options.jobs, [&](std::size_t i) {
     const auto& k = keys[i];
     const auto& info = cat.objects.at(k);
     auto it = existing.find(k);
     if (it == existing.end() || it->second.size != info.size) return;
-    if (auto d = digest_of.find(k); d != digest_of.end())
-      same[i] = holds_digest(dst, it->second, d->second);
-    else
-      same[i] = hash_object(src, k).first == hash_object(dst, k).first;
+    same[i] = holds_digest(dst, it->second, digest_of.at(k));
   });
   std::vector<const ObjectInfo*> todo[2];
   std::uint64_t total = 0;

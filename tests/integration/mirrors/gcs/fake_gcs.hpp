@@ -1,18 +1,14 @@
 // Starts the fake GCS server (tests/services/fake-gcs) on a free loopback
-// port with its data in the test's temp folder; stops it by its PID.
+// port with its data in the test's temp folder (ServerProcess).
 #pragma once
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <spackext/http/client.hpp>
+#include <spackext_testing/server_process.hpp>
 #include <spackext_testing/testing.hpp>
 
 namespace spackext::test {
@@ -34,42 +30,16 @@ class FakeGcsServer {
     std::vector<std::string> args = {fake_gcs_binary().string(), "--data", (dir / "gcsdata").string(), "--port",
                                      std::to_string(port_), "--bucket", bucket};
     args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen(log_.c_str(), "w", stdout);
-      std::freopen(log_.c_str(), "a", stderr);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    http::ClientOptions o;
-    o.max_attempts = 1;
-    o.connect_timeout = std::chrono::milliseconds(200);
-    o.verify_tls = false;  // only waiting for it to answer
-    http::Client client(o);
-    for (int i = 0; i < 200; ++i) {
-      try {
-        client.send({.method = "GET", .url = endpoint() + "/storage/v1/b/" + bucket + "/o"});
-        ready_ = true;
-        break;
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-  }
-  ~FakeGcsServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
+    process_.emplace(spackext::testing::ServerCommand{.argv = std::move(args), .log = log_});
+    ready_ = process_->wait_ready([this] {
+      return tls_ ? spackext::testing::tcp_port_open(port_) : spackext::testing::http_answers(port_, "/storage/v1/b");
+    });
   }
   bool ready() const { return ready_; }
   std::string endpoint() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
   std::string token_uri() const { return endpoint() + "/token"; }
-  std::string log() const { return spackext::testing::read_file(log_); }
+  // Why it is not ready, and the server's log.
+  std::string log() const { return process_->failure() + "\n" + process_->log(); }
   // Test-only endpoint of the fake: every issued token stops working.
   void revoke_tokens() const {
     http::Client client;
@@ -78,8 +48,8 @@ class FakeGcsServer {
 
  private:
   std::filesystem::path log_;
-  pid_t pid_ = -1;
   int port_ = 0;
+  std::optional<spackext::testing::ServerProcess> process_;
   bool ready_ = false;
   bool tls_ = false;
 };

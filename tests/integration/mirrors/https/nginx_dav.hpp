@@ -1,23 +1,19 @@
 // Starts nginx with WebDAV (ngx_http_dav_module + dav-ext) on a free loopback
 // port, serving a folder in the test's temp dir over TLS with a throwaway CA
-// made by the openssl CLI; stops it by PID. Variants: plain http, no WebDAV
-// (a static server), basic auth for writes only, a bearer token for everything.
+// made by the openssl CLI (started and stopped by ServerProcess). Variants:
+// plain http, no WebDAV (a static server), basic auth for writes only, a
+// bearer token for everything.
 #pragma once
 
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include <spackext/http/client.hpp>
+#include <spackext_testing/server_process.hpp>
 #include <spackext_testing/testing.hpp>
 
 namespace spackext::test {
@@ -80,49 +76,23 @@ class NginxDav {
       run_tool({kHtpasswd.string(), "-bc", (dir_ / "htpasswd").string(), options_.user, options_.password});
     port_ = spackext::testing::free_port();
     spackext::testing::write_file(dir_ / "nginx.conf", config());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen((dir_ / "nginx.out").c_str(), "w", stdout);
-      std::freopen((dir_ / "nginx.out").c_str(), "a", stderr);
-      const auto conf = (dir_ / "nginx.conf").string(), prefix = dir_.string() + "/",
-                 errors = (dir_ / "error.log").string();
-      ::execl(kNginx.c_str(), kNginx.c_str(), "-c", conf.c_str(), "-p", prefix.c_str(), "-e", errors.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    http::ClientOptions o;
-    o.max_attempts = 1;
-    o.connect_timeout = std::chrono::milliseconds(200);
-    if (options_.tls) o.ca_bundle = ca_file().string();
-    http::Client client(o);
-    for (int i = 0; i < 400 && !ready_; ++i) {
-      try {
-        client.send({.method = "HEAD", .url = url("/"), .head = true});
-        ready_ = true;
-      } catch (const std::exception&) {
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // nginx exited: config error, port taken
-          pid_ = -1;
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      }
-    }
-  }
-  ~NginxDav() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
+    const auto prefix = dir_.string() + "/";
+    process_.emplace(spackext::testing::ServerCommand{
+        .argv = {kNginx.string(), "-c", (dir_ / "nginx.conf").string(), "-p", prefix, "-e", (dir_ / "error.log").string()},
+        .log = dir_ / "nginx.out"});
+    // Listening is the last thing nginx does before serving (and TLS
+    // handshakes need no probe of their own).
+    ready_ = process_->wait_ready([this] { return spackext::testing::tcp_port_open(port_); });
   }
   NginxDav(const NginxDav&) = delete;
   NginxDav& operator=(const NginxDav&) = delete;
 
   bool ready() const { return ready_; }
-  // Why it is not ready: nginx's own messages.
+  // Why it is not ready: the start's failure and nginx's own messages.
   std::string log() const {
-    return spackext::testing::read_file(dir_ / "nginx.out") + spackext::testing::read_file(dir_ / "error.log");
+    std::error_code ec;
+    return process_->failure() + "\n" +
+           (std::filesystem::exists(dir_ / "error.log", ec) ? spackext::testing::read_file(dir_ / "error.log") : "");
   }
   std::string url(const std::string& path = "") const {
     return std::string(options_.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + path;
@@ -166,8 +136,8 @@ class NginxDav {
 
   std::filesystem::path dir_;
   NginxDavOptions options_;
-  pid_t pid_ = -1;
   int port_ = 0;
+  std::optional<spackext::testing::ServerProcess> process_;
   bool ready_ = false;
 };
 

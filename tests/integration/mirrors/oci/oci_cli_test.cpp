@@ -92,7 +92,7 @@ TEST(OciCli, SpackImagesPutThroughTheStoreAreListedVerifiedAndReadBySkopeo) {
   SPACKEXT_REQUIRE_FIXTURE(index_json, "fixtures/spack/oci/index.spack.index.json");
   TempDir home;
   spackext::test::RegistryServer server(home.path());
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   const auto dst_url = server.mirror_url("peer/buildcache");
   const auto expected = fixture_specs(index_json);
   ASSERT_EQ(expected.size(), 3u);  // peerhello, peerlib, peermpi (fixtures README)
@@ -126,7 +126,7 @@ TEST(OciCli, SyncSpackRegistryDumpIntoARegistryThroughTheHost) {
   SPACKEXT_REQUIRE_FIXTURE(index_json, "fixtures/spack/oci/index.spack.index.json");
   TempDir home;
   spackext::test::RegistryServer server(home.path());
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   const auto dst = server.mirror_url("peer/buildcache");
   const auto expected = fixture_specs(index_json);
 
@@ -153,7 +153,7 @@ TEST(OciCli, SyncFromARegistryIntoAFileDump) {
   SPACKEXT_REQUIRE_FIXTURE(index_json, "fixtures/spack/oci/index.spack.index.json");
   TempDir home;
   spackext::test::RegistryServer server(home.path());
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   const auto url = server.mirror_url("peer/buildcache");
   spackext::mirrors::oci::OciStore registry(url, {});
   push_dump(dump, registry);
@@ -189,7 +189,7 @@ TEST(OciCli, MirrorWithAccessPairVariablesAgainstAnAuthenticatedRegistry) {
   spackext::test::RegistryOptions ro;
   ro.auth = spackext::test::RegistryOptions::Auth::htpasswd;
   spackext::test::RegistryServer server(home.path(), ro);
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   const auto url = server.mirror_url("peer/buildcache");
   spackext::mirrors::oci::OciStore writer(url, {ro.user, ro.password});
   push_dump(dump, writer);
@@ -227,7 +227,7 @@ TEST(OciCli, SyncOfAV3CacheIntoARegistryIsRefusedClearly) {
   SPACKEXT_REQUIRE_FIXTURE(v3, "fixtures/spack/buildcache-v3-unsigned");
   TempDir home;
   spackext::test::RegistryServer server(home.path());
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   auto sync = run_host({"buildcache", "sync", "file://" + v3.string(), server.mirror_url("peer/v3")}, home.path());
   EXPECT_EQ(sync.exit_code, 2) << sync.out << sync.err;
   EXPECT_NE(sync.err.find("holds only Spack's OCI layout"), std::string::npos) << sync.err;

@@ -74,7 +74,7 @@ class OciStoreTest : public ::testing::Test {
     if (!std::filesystem::exists(spackext::test::registry_binary()))
       GTEST_SKIP() << "docker-registry not installed (see scripts/deps/mirrors.txt)";
     server_ = std::make_unique<RegistryServer>(dir_.path());
-    ASSERT_TRUE(server_->ready());
+    ASSERT_TRUE(server_->ready()) << server_->failure();
   }
   std::unique_ptr<OciStore> open(OciStoreOptions o = {}) {
     return std::make_unique<OciStore>(server_->mirror_url("spack/buildcache"), RegistryCredentials{}, quick(o));
@@ -241,7 +241,7 @@ TEST(OciStoreAuth, BasicAuthWithHtpasswd) {
   RegistryOptions ro;
   ro.auth = RegistryOptions::Auth::htpasswd;
   RegistryServer server(dir.path(), ro);
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   const auto url = server.mirror_url("spack/buildcache");
   OciStore store(url, {"ciuser", "cipass"}, quick());
   push_image(store, "a", "layer", kOciManifest, "application/vnd.oci.image.layer.v1.tar+gzip");
@@ -278,7 +278,7 @@ TEST(OciStoreAuth, BearerTokensFromATokenServerTheRegistryVerifies) {
   ro.token_realm = tokens.realm();
   ro.token_cert = tokens.cert_file();
   RegistryServer server(dir.path(), ro);
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   const auto url = server.mirror_url("spack/buildcache");
 
   OciStore store(url, {"ciuser", "cipass"}, quick());
@@ -320,7 +320,7 @@ TEST(OciStoreTls, HttpsWithACustomCaAndVerificationOn) {
   RegistryOptions ro;
   ro.tls = true;
   RegistryServer server(dir.path(), ro);
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   const auto url = server.mirror_url("spack/buildcache");
   ASSERT_EQ(url.rfind("oci://", 0), 0u);
   OciMirrorBackend backend;

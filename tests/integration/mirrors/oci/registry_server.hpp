@@ -1,22 +1,17 @@
 // Starts Debian's docker-registry (distribution 2.8) on a free loopback port
-// with its config and data in the test's temp folder, and stops it by PID.
+// with its config and data in the test's temp folder (ServerProcess).
 // Variants: no auth, htpasswd Basic auth (bcrypt, via `htpasswd -B`), token
 // auth (JWTs from a TokenServer, verified by the registry against the
 // server's certificate), each optionally over TLS with a self-signed cert.
 #pragma once
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <string>
-#include <thread>
+#include <vector>
 
-#include <spackext/http/client.hpp>
+#include <spackext_testing/server_process.hpp>
 #include <spackext_testing/testing.hpp>
 
 namespace spackext::test {
@@ -67,40 +62,21 @@ class RegistryServer {
         "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: " + (root / "data").string() +
             "\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\n" + auth +
             "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n  secret: ci-only-not-secret\n" + tls);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen((root / "registry.log").c_str(), "w", stdout);
-      std::freopen((root / "registry.log").c_str(), "a", stderr);
-      auto bin = registry_binary().string(), config = (root / "config.yml").string();
-      ::execl(bin.c_str(), bin.c_str(), "serve", config.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    http::ClientOptions o;
-    o.max_attempts = 1;
-    o.connect_timeout = std::chrono::milliseconds(200);
-    o.ca_bundle = cert_;
-    http::Client client(o);
-    for (int i = 0; i < 200; ++i) {
-      try {
-        client.send({.method = "GET", .url = base_url() + "/v2/"});  // any answer, 401 included, means up
-        ready_ = true;
-        break;
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
+    process_.emplace(spackext::testing::ServerCommand{
+        .argv = {registry_binary().string(), "serve", (root / "config.yml").string()}, .log = root / "registry.log"});
+    // Any answer, 401 included, means up; over TLS, listening does.
+    ready_ = process_->wait_ready([this] {
+      return options_.tls ? spackext::testing::tcp_port_open(port_) : spackext::testing::http_answers(port_, "/v2/");
+    });
   }
-  ~RegistryServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);  // ~1.5 s: the registry drains its connections
-    }
-  }
+  // SIGTERM: the registry drains its connections (~1.5 s).
+  ~RegistryServer() = default;
   RegistryServer(const RegistryServer&) = delete;
   RegistryServer& operator=(const RegistryServer&) = delete;
 
   bool ready() const { return ready_; }
+  // Why it is not ready, with the end of its log.
+  std::string failure() const { return process_->failure(); }
   int port() const { return port_; }
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string base_url() const { return std::string(options_.tls ? "https://" : "http://") + host(); }
@@ -112,8 +88,8 @@ class RegistryServer {
 
  private:
   RegistryOptions options_;
-  pid_t pid_ = -1;
   int port_ = 0;
+  std::optional<spackext::testing::ServerProcess> process_;
   bool ready_ = false;
   std::string cert_;
 };

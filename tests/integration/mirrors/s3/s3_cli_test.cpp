@@ -17,7 +17,7 @@ TEST(S3Cli, AddMirrorSyncListVerifyWithCredentialsFromVariables) {
   SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v2-and-v3-migrated-signed");
   TempDir home;
   spackext::test::S3rver server(home.path(), "buildcache");
-  ASSERT_TRUE(server.ready());
+  ASSERT_TRUE(server.ready()) << server.failure();
   spackext::testing::RunOptions env;
   env.env = {{"CI_S3_ID", "S3RVER"}, {"CI_S3_SECRET", "S3RVER"}};
   env.unset_env = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "S3_ENDPOINT_URL"};

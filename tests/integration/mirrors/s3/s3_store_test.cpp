@@ -44,7 +44,7 @@ class S3Integration : public ::testing::Test {
     SPACKEXT_REQUIRE_S3RVER();
     tmp_ = std::make_unique<TempDir>("s3it");
     server_ = std::make_unique<spackext::test::S3rver>(tmp_->path(), "buildcache");
-    ASSERT_TRUE(server_->ready()) << spackext::testing::read_file(tmp_->path() / "s3rver.log");
+    ASSERT_TRUE(server_->ready()) << server_->failure();
   }
   std::unique_ptr<TempDir> tmp_;
   std::unique_ptr<spackext::test::S3rver> server_;

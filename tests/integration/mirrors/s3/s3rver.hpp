@@ -1,18 +1,13 @@
 // Starts s3rver (installed by tests/services/s3rver/install.sh) on a free
-// loopback port with its data in the test's temp folder; stops it by PID.
+// loopback port with its data in the test's temp folder (ServerProcess).
 #pragma once
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
-#include <thread>
 
-#include <spackext/http/client.hpp>
+#include <spackext_testing/server_process.hpp>
 #include <spackext_testing/testing.hpp>
 
 namespace spackext::test {
@@ -27,46 +22,23 @@ inline std::filesystem::path s3rver_binary() {
 
 class S3rver {
  public:
-  S3rver(const std::filesystem::path& dir, const std::string& bucket) {
-    port_ = spackext::testing::free_port();
+  S3rver(const std::filesystem::path& dir, const std::string& bucket) : port_(spackext::testing::free_port()) {
     std::filesystem::create_directories(dir / "s3data");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setenv("NODE_OPTIONS", "--openssl-legacy-provider", 1);  // ListObjectsV2 tokens use DES
-      auto bin = s3rver_binary().string(), data = (dir / "s3data").string(), port = std::to_string(port_);
-      std::freopen((dir / "s3rver.log").c_str(), "w", stdout);
-      std::freopen((dir / "s3rver.log").c_str(), "a", stderr);
-      ::execl(bin.c_str(), bin.c_str(), "-d", data.c_str(), "-a", "127.0.0.1", "-p", port.c_str(), "--silent",
-              "--configure-bucket", bucket.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    http::ClientOptions o;
-    o.max_attempts = 1;
-    o.connect_timeout = std::chrono::milliseconds(200);
-    http::Client client(o);
-    for (int i = 0; i < 200; ++i) {
-      try {
-        client.send({.method = "GET", .url = endpoint() + "/"});
-        ready_ = true;
-        break;
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-  }
-  ~S3rver() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
+    process_.emplace(spackext::testing::ServerCommand{
+        .argv = {s3rver_binary().string(), "-d", (dir / "s3data").string(), "-a", "127.0.0.1", "-p",
+                 std::to_string(port_), "--silent", "--configure-bucket", bucket},
+        .env = {{"NODE_OPTIONS", "--openssl-legacy-provider"}},  // ListObjectsV2 tokens use DES
+        .log = dir / "s3rver.log"});
+    ready_ = process_->wait_ready([this] { return spackext::testing::http_answers(port_); });
   }
   bool ready() const { return ready_; }
+  // Why it is not ready, with the end of its log.
+  std::string failure() const { return process_->failure(); }
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
-  pid_t pid_ = -1;
   int port_ = 0;
+  std::optional<spackext::testing::ServerProcess> process_;
   bool ready_ = false;
 };
 

@@ -1,5 +1,6 @@
 // Our SigV4 signatures equal botocore's for the same requests (botocore runs
-// in the Python on the machine; the test skips, saying so, without it).
+// in Debian's python3; without python3 the test skips, saying so, and
+// without botocore it fails: python3-botocore is a test dependency).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,8 +16,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Debian's python3 first: python3-botocore (the declared test dependency)
+// installs there, so every machine compares with what a fresh one has,
+// whatever other Python comes first on PATH.
 std::optional<fs::path> find_python() {
   if (const char* p = std::getenv("SPACKEXT_PYTHON")) return fs::path(p);
+  if (fs::exists("/usr/bin/python3")) return fs::path("/usr/bin/python3");
   std::istringstream path(std::getenv("PATH") ? std::getenv("PATH") : "");
   std::string dir;
   while (std::getline(path, dir, ':'))

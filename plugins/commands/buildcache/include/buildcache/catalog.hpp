@@ -34,6 +34,7 @@ struct CacheEntry {
   Layout layout = Layout::v3;
   SpecNode spec;                 // the root node, compiler resolved
   std::string metadata_key;      // spec file, spec manifest or OCI manifest
+  std::string metadata_sha256;   // of the metadata's bytes as the scan read them
   bool signed_ = false;
   BlobRef tarball;
   std::optional<BlobRef> spec_blob;  // v3 spec blob, OCI config blob
