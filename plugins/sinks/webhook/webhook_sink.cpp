@@ -10,7 +10,8 @@ WebhookSink::~WebhookSink() { stop(); }
 
 void WebhookSink::start(Bus& bus, const nlohmann::json& settings) {
   auto parsed = parse_settings(settings);
-  stop();
+  stop();  // a second start() replaces the first one's endpoints
+  workers_.clear();
   bus_ = &bus;
   timeout_ = parsed.timeout;
   for (auto& ep : parsed.endpoints) workers_.push_back(std::make_unique<EndpointWorker>(std::move(ep), timeout_, logger_));

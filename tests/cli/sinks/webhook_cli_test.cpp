@@ -1,6 +1,7 @@
 // `sinks.webhook` through the real host: a deployment with a failing stage
 // posts deploy.stage.failed and deploy.finished to a local HTTP server the
-// test runs; a bad sinks section is a usage error naming the key.
+// test runs, and so does a buildcache sync; a bad sinks section is a usage
+// error naming the key.
 #include <gtest/gtest.h>
 
 #include <httplib.h>
@@ -70,6 +71,24 @@ TEST(WebhookCli, FailedDeploymentIsPosted) {
     EXPECT_EQ(events[i]["payload"]["node"], "mpi/clang@18/mpich@4");
     EXPECT_EQ(events[i]["source"], "deploy");
   }
+}
+
+TEST(WebhookCli, BuildcacheSyncIsPosted) {
+  SPACKEXT_REQUIRE_FIXTURE(fixture, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  HookServer hook;
+  write_file(tmp / "spack-ext.yaml", "sinks:\n  webhook:\n    endpoints:\n      - url: " + hook.url() +
+                                         "\n        topics: [buildcache.sync.*]\n");
+  auto r = run_host({"--config", (tmp / "spack-ext.yaml").string(), "buildcache", "sync", "file://" + fixture.string(),
+                     "file://" + (tmp / "dst").string()},
+                    tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto events = hook.events();
+  ASSERT_EQ(events.size(), 1u) << r.err;
+  EXPECT_EQ(events[0]["topic"], "buildcache.sync.finished");
+  EXPECT_EQ(events[0]["payload"]["status"], "succeeded");
+  EXPECT_EQ(events[0]["payload"]["specs"], 3);  // the fixture README: three toy packages
+  EXPECT_EQ(events[0]["payload"]["destination"], "file://" + (tmp / "dst").string());
 }
 
 TEST(WebhookCli, BadSinkSettingsAreAUsageError) {
