@@ -13,13 +13,7 @@ build="${1:-$root/build}"
 shared="${2:-$root/../shared}"
 mirror="$(cd "$shared/fixtures/spack/buildcache-v3-signed" && pwd)"
 unsigned="$(cd "$shared/fixtures/spack/buildcache-v3-unsigned" && pwd)"
-command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install hyperfine" >&2; exit 1; }
-host="$build/bin/spack-ext"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" XDG_CONFIG_HOME="$work/home/.config" \
-       XDG_DATA_HOME="$work/home/.local/share" XDG_STATE_HOME="$work/home/.local/state" SPACK_EXT_SITE_DIR="$work/site"
-unset SPACK_EXT_PLUGIN_PATH
+. "$root/scripts/bench/isolated-home.sh"
 mkdir -p "$HOME" "$work/gpg" && chmod 700 "$work/gpg"
 "$host" buildcache keys trust --from-mirror "file://$mirror" --keyring "$work/gpg" >/dev/null
 # peerhello, peerlib, peermpi tarball blobs (fixtures README)
