@@ -13,6 +13,7 @@
 
 #include "spackext_testing/sample_deployment.hpp"
 #include "spackext_testing/testing.hpp"
+#include "spackext_testing/server_ready.hpp"
 
 namespace fs = std::filesystem;
 using namespace spackext::testing;
@@ -29,6 +30,7 @@ class HookServer {
     });
     port_ = free_port();
     thread_ = std::thread([this] { server.listen("127.0.0.1", port_); });
+    spackext::testing::wait_until_running(server);
     while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ~HookServer() {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include "spackext_testing/server_ready.hpp"
 
 class MetadataServer {
  public:
@@ -15,6 +16,7 @@ class MetadataServer {
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    spackext::testing::wait_until_running(server_);
   }
   ~MetadataServer() {
     server_.stop();

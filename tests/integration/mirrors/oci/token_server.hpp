@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "registry_server.hpp"
+#include "spackext_testing/server_ready.hpp"
 
 namespace spackext::test {
 
@@ -59,6 +60,7 @@ class TokenServer {
     // Bound before the thread starts, so the registry can ask at once.
     if (!server_.bind_to_port("127.0.0.1", port_)) throw std::runtime_error("token server cannot bind its port");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    spackext::testing::wait_until_running(server_);
   }
   ~TokenServer() {
     server_.stop();

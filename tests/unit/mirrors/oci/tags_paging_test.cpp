@@ -13,6 +13,7 @@
 #include <spackext_testing/testing.hpp>
 
 #include "oci_store.hpp"
+#include "spackext_testing/server_ready.hpp"
 
 namespace spackext::mirrors::oci {
 namespace {
@@ -37,6 +38,7 @@ TEST(OciTagPaging, PagesAreFollowedAndMerged) {
   });
   ASSERT_TRUE(server.bind_to_port("127.0.0.1", port));
   std::thread t([&] { server.listen_after_bind(); });
+  spackext::testing::wait_until_running(server);
   OciStoreOptions o;
   o.http.max_attempts = 1;
   OciStore store("oci+http://127.0.0.1:" + std::to_string(port) + "/peer/buildcache", {}, o);

@@ -11,6 +11,7 @@
 
 #include <spackext/http/client.hpp>
 #include <spackext_testing/testing.hpp>
+#include "spackext_testing/server_ready.hpp"
 
 namespace spackext::http {
 namespace {
@@ -20,6 +21,7 @@ class FaultyServer {
   FaultyServer() {
     port_ = spackext::testing::free_port();
     thread_ = std::thread([this] { server.listen("127.0.0.1", port_); });
+    spackext::testing::wait_until_running(server);
     while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ~FaultyServer() {
@@ -233,6 +235,7 @@ TEST(HttpClient, TlsIsVerifiedByDefault) {
   server.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
   const int port = spackext::testing::free_port();
   std::thread thread([&] { server.listen("127.0.0.1", port); });
+  spackext::testing::wait_until_running(server);
   while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
   auto o = fast_options();

@@ -24,6 +24,7 @@
 #include "spackext/errors.hpp"
 #include "spackext_testing/testing.hpp"
 #include "webhook_sink.hpp"
+#include "spackext_testing/server_ready.hpp"
 
 namespace spackext::webhook {
 namespace {
@@ -60,6 +61,7 @@ class RecordingServer {
     });
     port_ = spackext::testing::free_port();
     thread_ = std::thread([this] { server.listen("127.0.0.1", port_); });
+    spackext::testing::wait_until_running(server);
     while (!server.is_running()) std::this_thread::sleep_for(5ms);
   }
   ~RecordingServer() {
