@@ -116,6 +116,9 @@ std::vector<DavEntry> parse_multistatus(const std::string& xml, const std::strin
     auto href = text(response, "href");
     if (href.empty()) continue;
     e.path = href_path(href);
+    // An href that is only a query or a fragment ("?x", "#y") names no
+    // resource: listing it would yield an object with an empty key.
+    if (e.path.empty()) throw Error(what + ": response href '" + href + "' names no path");
     for (const auto& [pname, propstat] : response) {
       if (local_name(pname) != "propstat") continue;
       if (!status_ok(text(propstat, "status"))) continue;  // 404 block: properties the server lacks

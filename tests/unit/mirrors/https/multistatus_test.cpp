@@ -154,6 +154,18 @@ TEST(Multistatus, MalformedOrForeignDocumentsAreErrorsNamingTheContext) {
   EXPECT_TRUE(parse_multistatus("<D:multistatus xmlns:D=\"DAV:\"/>", "t").empty());
 }
 
+// Found by libFuzzer: an href that is only a query names no resource, and
+// used to become a listing entry with an empty path.
+TEST(Multistatus, HrefWithoutAPathIsAnErrorNamingIt) {
+  try {
+    parse_multistatus(R"(<D:multistatus xmlns:D="DAV:"><D:response><D:href>?d/sub/</D:href>
+      </D:response></D:multistatus>)", "mirror https://x: listing 'v3/'");
+    FAIL();
+  } catch (const spackext::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("href '?d/sub/' names no path"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Multistatus, Helpers) {
   EXPECT_EQ(percent_decode("a%20b%2Bc%2fd"), "a b+c/d");
   EXPECT_EQ(percent_decode("100%"), "100%");
