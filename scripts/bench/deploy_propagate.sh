@@ -13,14 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build}"
-command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install hyperfine" >&2; exit 1; }
-host="$build/bin/spack-ext"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" XDG_CONFIG_HOME="$work/home/.config" \
-       XDG_STATE_HOME="$work/home/.local/state" SPACK_EXT_SITE_DIR="$work/site"
-unset SPACK_EXT_PLUGIN_PATH
-mkdir -p "$HOME"
+. "$root/scripts/bench/isolated-home.sh"
 
 compilers=$(seq -s, -f 'gcc@%g' 1 20)
 apps=$(seq -s, -f 'app%g' 1 10)

@@ -12,12 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build}"
 cmake --build "$build" --target spack-ext modules modules-lmod modules-tcl >/dev/null
-host="$build/bin/spack-ext"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" XDG_CONFIG_HOME="$work/home/.config" \
-       XDG_DATA_HOME="$work/home/.local/share" XDG_STATE_HOME="$work/home/.local/state"
-mkdir -p "$HOME"
+. "$root/scripts/bench/isolated-home.sh"
 
 # The stack: Spack v6 lockfile, specfile-v5 nodes, default install layout.
 python3 - "$work" <<'PY'

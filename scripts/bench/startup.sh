@@ -16,15 +16,8 @@ if [[ ! -f "$build/build.ninja" ]]; then
         -DSPACKEXT_BUILD_TESTS=OFF >/dev/null
 fi
 cmake --build "$build" --target spack-ext bench-plugin-0000 >/dev/null
-command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install hyperfine" >&2; exit 1; }
 template="$build/tests/bench/core/plugins/bench-plugin-0000.so"
-host="$build/bin/spack-ext"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" XDG_CONFIG_HOME="$work/home/.config" \
-       XDG_DATA_HOME="$work/home/.local/share" XDG_STATE_HOME="$work/home/.local/state" SPACK_EXT_SITE_DIR="$work/site"
-unset SPACK_EXT_PLUGIN_PATH
-mkdir -p "$HOME"
+. "$root/scripts/bench/isolated-home.sh"
 
 echo "| plugins | command | median ms | mean ms | σ ms |"
 echo "|---:|---|---:|---:|---:|"
