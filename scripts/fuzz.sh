@@ -16,6 +16,10 @@
 #   SPACKEXT_FUZZ_FLAGS      extra libFuzzer flags (e.g. -jobs=2 -workers=2)
 #   SPACKEXT_FUZZ_NO_BUILD=1 run the harnesses as built (e.g. several runs of
 #                            this script at once, one target each)
+#   SPACKEXT_FUZZ_CPU=1      SECONDS is CPU time of the harness, not wall time:
+#                            on a shared or niced machine, `scripts/fuzz.sh 1800`
+#                            with this set gives each harness 30 CPU-minutes
+#                            however long that takes on the clock
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
@@ -74,6 +78,43 @@ copy_seeds() {
   done < <(sed -e 's/#.*//' "$list")
 }
 
+# CPU seconds (user + system) the process has used so far.
+cpu_seconds() {
+  local stat ticks f
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
+  stat="${stat##*) }"  # the command name may hold spaces: fields after it
+  read -r -a f <<<"$stat"
+  ticks=$((f[11] + f[12]))  # utime, stime: fields 14 and 15 of stat(5)
+  echo $((ticks / $(getconf CLK_TCK)))
+}
+
+# Runs one harness for $seconds of wall time, or of its own CPU time with
+# SPACKEXT_FUZZ_CPU=1 (then it is interrupted with SIGINT, as Ctrl-C would:
+# libFuzzer prints its final statistics and exits with 72, which is then the
+# end of the budget, not a finding).
+run_harness() {
+  local binary="$1" dir="$2" limit="$seconds" pid rc interrupted=0
+  [[ "${SPACKEXT_FUZZ_CPU:-0}" == 1 ]] && limit=0  # 0: no wall-clock limit
+  # shellcheck disable=SC2086
+  SPACKEXT_SHARED_DIR="$shared" "$binary" -max_total_time="$limit" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$dir/artifacts/" ${SPACKEXT_FUZZ_FLAGS:-} \
+    "$dir/corpus" "$dir/seeds" >"$dir/fuzz.log" 2>&1 &
+  pid=$!
+  if [[ "${SPACKEXT_FUZZ_CPU:-0}" == 1 ]]; then
+    while kill -0 "$pid" 2>/dev/null; do
+      if (($(cpu_seconds "$pid") >= seconds)); then
+        kill -INT "$pid" 2>/dev/null && interrupted=1
+        break
+      fi
+      sleep 5
+    done
+  fi
+  rc=0
+  wait "$pid" || rc=$?
+  ((interrupted && rc == 72)) && ! compgen -G "$dir/artifacts/*" >/dev/null && rc=0
+  return "$rc"
+}
+
 failed=()
 for target in "${targets[@]}"; do
   binary="$build/fuzz/fuzz-$target"
@@ -83,12 +124,9 @@ for target in "${targets[@]}"; do
   mkdir -p "$dir/corpus" "$dir/seeds" "$dir/artifacts"
   copy_seeds "$root/tests/fuzz/$target/seeds.txt" "$dir/seeds"
   [[ -d "$root/tests/fuzz/$target/regressions" ]] && cp "$root/tests/fuzz/$target/regressions/"* "$dir/seeds/" 2>/dev/null || true
-  echo "fuzz: $target for ${seconds}s ($(ls "$dir/seeds" | wc -l) seeds, log $dir/fuzz.log)"
+  echo "fuzz: $target for ${seconds}s$([[ "${SPACKEXT_FUZZ_CPU:-0}" == 1 ]] && echo " of CPU") ($(ls "$dir/seeds" | wc -l) seeds, log $dir/fuzz.log)"
   # New inputs go to corpus/ (kept between runs); seeds/ is read only.
-  # shellcheck disable=SC2086
-  if SPACKEXT_SHARED_DIR="$shared" "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$dir/artifacts/" ${SPACKEXT_FUZZ_FLAGS:-} \
-      "$dir/corpus" "$dir/seeds" >"$dir/fuzz.log" 2>&1; then
+  if run_harness "$binary" "$dir"; then
     grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$dir/fuzz.log" | tail -2 | sed "s/^/fuzz: $target: /"
   else
     echo "fuzz: $target FOUND SOMETHING: see $dir/fuzz.log and $dir/artifacts/" >&2
