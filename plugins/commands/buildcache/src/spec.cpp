@@ -74,7 +74,10 @@ SpecNode parse_node(const Json& node, const std::string& where) {
     if (auto name = c->find("name"); name != c->end() && name->is_string()) n.compiler_name = *name;
     if (auto version = c->find("version"); version != c->end() && version->is_string()) n.compiler_version = *version;
   }
-  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+  if (auto deps = node.find("dependencies"); deps != node.end()) {
+    // Index building walks these edges too: a node whose edges are not a
+    // list is refused here, where the file is named, not deep inside it.
+    if (!deps->is_array()) throw InputError(where, "node '" + n.name + "': 'dependencies' is not a list");
     for (const auto& d : *deps) {
       DependencyEdge e;
       e.name = string_at(d, "name", where);

@@ -109,6 +109,21 @@ TEST(SpecFile, MalformedNodeIsInputErrorNamingTheFile) {
   }
 }
 
+// Found by libFuzzer: edges that are not a list used to pass parse_node and
+// throw nlohmann's type_error later, when update-index walked them.
+TEST(SpecFile, DependenciesThatAreNotAListAreRefused) {
+  auto doc = Json::parse(R"({"spec":{"_meta":{"version":5},"nodes":[{"name":"x","version":"1","hash":"h",
+    "arch":{"platform":"linux","platform_os":"debian12","target":"x86_64"},"dependencies":"h2"}]}})");
+  try {
+    parse_spec_file(doc, "mirror: some.spec.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'x': 'dependencies' is not a list"), std::string::npos) << e.what();
+  }
+  IndexBuilder builder;
+  EXPECT_THROW(builder.add_spec_file(doc, "mirror: some.spec.json"), InputError);
+}
+
 TEST(Index, ParsesEveryRecordOfSpackIndexes) {
   for (const char* rel : {"fixtures/spack/buildcache-v2-unsigned", "fixtures/spack/buildcache-v3-unsigned"}) {
     SPACKEXT_REQUIRE_FIXTURE(dir, rel);
