@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <utility>
 
 #include "graph_file.hpp"
 #include "matrix_expansion.hpp"
@@ -38,6 +40,82 @@ void order_stages(std::vector<PlanStage>& stages) {
   }
   stages = std::move(out);
 }
+
+// Config scopes on CI (artifacts.propagate: [FILE...]). No host stands
+// between two CI jobs to publish a finished node's files, so each job does it
+// itself, inside its own artifact folder, which the CI engine hands to the
+// jobs that need it:
+//   <artifacts>/.spackext-scopes/<node>/FILE        the node's own files
+//   <artifacts>/.spackext-scopes/<ancestor>/FILE    copies of what it was given
+// The copies are what make the scopes transitive: an engine passes a job only
+// its direct needs' artifacts (GitLab `needs`, GitHub's downloads), yet the
+// local runner gives a node the scopes of every ancestor, farthest first,
+// nearest last. So a job reads an ancestor's scope from the artifacts of the
+// first direct need that carries it, and the order is the local runner's.
+class CiScopes {
+ public:
+  CiScopes(const BuildGraph& g, const std::vector<std::string>& artifacts) : g_(g), artifacts_(artifacts) {
+    const auto order = g.topological_order();
+    position_.resize(g.size());
+    for (std::size_t i = 0; i < order.size(); ++i) position_[order[i]] = i;
+    ancestors_.resize(g.size());
+    for (NodeId n : order) {  // dependencies first: their sets are complete
+      auto& mine = ancestors_[n];
+      for (NodeId d : g.node(n).deps) {
+        mine.insert(d);
+        mine.insert(ancestors_[d].begin(), ancestors_[d].end());
+      }
+    }
+  }
+
+  static std::string folder(const std::string& artifacts, const std::string& node) {
+    return (fs::path(artifacts) / ".spackext-scopes" / node).generic_string();
+  }
+
+  // Where node n finds each ancestor's scope, in the local runner's order.
+  std::vector<std::pair<NodeId, std::string>> inputs(NodeId n) const {
+    std::vector<NodeId> ancestors(ancestors_[n].begin(), ancestors_[n].end());
+    std::sort(ancestors.begin(), ancestors.end(), [&](NodeId a, NodeId b) { return position_[a] < position_[b]; });
+    std::vector<std::pair<NodeId, std::string>> out;
+    for (NodeId a : ancestors)
+      for (NodeId d : g_.node(n).deps)
+        if (d == a || ancestors_[d].count(a)) {
+          out.emplace_back(a, folder(artifacts_[d], g_.node(a).name));
+          break;
+        }
+    return out;
+  }
+
+  // Run before the node's commands: Spack refuses a -C folder that does not
+  // exist, and an ancestor that left no file has an empty one.
+  static std::vector<std::string> prepare(const std::vector<std::pair<NodeId, std::string>>& inputs) {
+    std::vector<std::string> out;
+    for (const auto& [a, dir] : inputs) out.push_back("mkdir -p " + shell_quote(dir));
+    return out;
+  }
+
+  // Run after them: the node's own listed files, then what it was given.
+  std::vector<std::string> publish(NodeId n, const std::vector<std::pair<NodeId, std::string>>& inputs,
+                                   const std::vector<std::string>& files) const {
+    const std::string own = folder(artifacts_[n], g_.node(n).name);
+    std::vector<std::string> out = {"mkdir -p " + shell_quote(own)};
+    for (const auto& f : files) {
+      const std::string from = shell_quote((fs::path(artifacts_[n]) / f).generic_string());
+      out.push_back("if [ -f " + from + " ]; then cp " + from + " " + shell_quote(own + "/" + f) + "; fi");
+    }
+    for (const auto& [a, dir] : inputs) {
+      const std::string copy = folder(artifacts_[n], g_.node(a).name);
+      out.push_back("mkdir -p " + shell_quote(copy) + " && cp -R " + shell_quote(dir) + "/. " + shell_quote(copy) + "/");
+    }
+    return out;
+  }
+
+ private:
+  const BuildGraph& g_;
+  const std::vector<std::string>& artifacts_;
+  std::vector<std::size_t> position_;
+  std::vector<std::set<NodeId>> ancestors_;
+};
 
 }  // namespace
 
@@ -77,6 +155,7 @@ DeployPlan make_plan(const DeploySpec& given, const std::set<std::string>& only)
 
   std::vector<std::string> artifacts(g.size());
   for (NodeId n = 0; n < g.size(); ++n) artifacts[n] = (artifacts_root / g.node(n).name).string();
+  const CiScopes scopes(g, artifacts);
   for (NodeId n : g.topological_order()) {
     const auto& node = g.node(n);
     const auto& stage = *spec.find_stage(g.groups()[node.group].name);
@@ -102,7 +181,19 @@ DeployPlan make_plan(const DeploySpec& given, const std::set<std::string>& only)
       job.env["SPACKEXT_INPUTS"] = inputs;
     }
     job.commands = node_preamble(spec.propagate);
-    for (auto& c : node_commands(spec, stage, node)) job.commands.push_back(std::move(c));
+    if (spec.propagate_files.empty()) {
+      for (auto& c : node_commands(spec, stage, node)) job.commands.push_back(std::move(c));
+    } else {
+      const auto inputs = scopes.inputs(n);
+      std::vector<std::string> dirs;
+      for (const auto& [a, dir] : inputs) dirs.push_back(dir);
+      std::string list;
+      for (const auto& d : dirs) list += (list.empty() ? "" : ":") + d;
+      job.env["SPACKEXT_SCOPES"] = list;
+      for (auto& c : CiScopes::prepare(inputs)) job.commands.push_back(std::move(c));
+      for (auto& c : node_commands(spec, stage, node, dirs)) job.commands.push_back(std::move(c));
+      for (auto& c : scopes.publish(n, inputs, spec.propagate_files)) job.commands.push_back(std::move(c));
+    }
     if (stage.kind == "tests") {
       job.junit = (fs::path(artifacts[n]) / "junit.xml").string();
       job.env["SPACKEXT_JUNIT"] = job.junit;

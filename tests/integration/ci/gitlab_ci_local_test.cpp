@@ -4,6 +4,7 @@
 // folder, so nothing passes by accident), a failing job stops its
 // dependents, and --split's child pipelines run.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "ci_tools.hpp"
 #include "deploy_planner.hpp"
@@ -26,6 +27,25 @@ class GitlabCiLocal : public ::testing::Test {
     auto plan = deploy::DeployPlanner().plan({file, {}, {}});
     auto out = ci::GitlabPipeline().render(plan, options);
     for (const auto& f : out.files) write_file(repo / f.path, f.content);
+    commit();
+  }
+  spackext::testing::RunResult run_pipeline(const std::filesystem::path& tool, bool isolated = true) {
+    RunOptions o;
+    o.cwd = repo.path();
+    o.timeout_seconds = 300;
+    std::vector<std::string> args{tool.string(), "--no-color"};
+    if (isolated) args.push_back("--shell-isolation");
+    return run(args, o);
+  }
+  // Commits the rendered pipeline of `deploy_yaml` with what is in the repository.
+  void commit_pipeline(const std::string& deploy_yaml) {
+    write_file(repo / "deploy.yaml", deploy_yaml);
+    auto plan = deploy::DeployPlanner().plan({repo / "deploy.yaml", {}, {}});
+    auto out = ci::GitlabPipeline().render(plan, {});
+    for (const auto& f : out.files) write_file(repo / f.path, f.content);
+    commit();
+  }
+  void commit() {
     write_file(repo / ".gitignore", ".gitlab-ci-local/\n");
     RunOptions o;
     o.cwd = repo.path();
@@ -37,14 +57,6 @@ class GitlabCiLocal : public ::testing::Test {
       auto r = run(args, o);
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
-  }
-  spackext::testing::RunResult run_pipeline(const std::filesystem::path& tool, bool isolated = true) {
-    RunOptions o;
-    o.cwd = repo.path();
-    o.timeout_seconds = 300;
-    std::vector<std::string> args{tool.string(), "--no-color"};
-    if (isolated) args.push_back("--shell-isolation");
-    return run(args, o);
   }
   TempDir repo{"spackext-gcl"};
 };
@@ -88,6 +100,49 @@ TEST_F(GitlabCiLocal, SplitChildPipelinesRun) {
   for (auto child : {"spackext-child-1", "spackext-child-2", "spackext-child-3"})
     EXPECT_NE(r.out.find(child), std::string::npos) << child << "\n" << r.out;
   EXPECT_NE(r.out.find("mpi-tests-clang@18-mpich@4"), std::string::npos) << r.out;
+}
+
+// artifacts.propagate: [compilers.yaml] on CI. Each job runs in a folder of
+// its own (--shell-isolation) and receives only its direct needs' artifacts,
+// yet, as with the local runner, every Spack call of a node gets the config
+// scope of every ancestor that propagates, farthest first: `apps` sees the
+// compiler stage's compilers.yaml through `mpi`, and the scope of `mpi`
+// after it. The Spack here is a script that records its -C folders.
+TEST_F(GitlabCiLocal, PropagatedScopesReachEveryDependentThroughItsNeeds) {
+  CI_REQUIRE_TOOL(tool, ".bin/gitlab-ci-local");
+  const std::string fake_spack =
+      "#!/bin/sh\n"
+      "# Records the -C scopes it was given, with the files in each.\n"
+      "while [ \"$1\" = -C ]; do\n"
+      "  echo \"scope $2: $(cd \"$2\" && ls | tr '\\n' ' ')\" >> \"$SPACKEXT_ARTIFACTS/spack-calls\"\n"
+      "  shift 2\n"
+      "done\n"
+      "echo \"args $*\" >> \"$SPACKEXT_ARTIFACTS/spack-calls\"\n";
+  write_file(repo / "fake-spack", fake_spack);
+  ASSERT_EQ(::chmod((repo / "fake-spack").c_str(), 0755), 0);
+  commit_pipeline(R"(deployment: {name: scopes, spack: ./fake-spack}
+stages:
+  - name: compilers
+    run: ["printf 'compilers: []\\n' > $SPACKEXT_ARTIFACTS/compilers.yaml", "{spack} find", "cat $SPACKEXT_ARTIFACTS/spack-calls"]
+  - name: mpi
+    depends: [compilers]
+    run: ["{spack} find", "printf 'compilers: [mpi]\\n' > $SPACKEXT_ARTIFACTS/compilers.yaml", "cat $SPACKEXT_ARTIFACTS/spack-calls"]
+  - {name: apps, depends: [mpi], run: ["{spack} install", "cat $SPACKEXT_ARTIFACTS/spack-calls"]}
+artifacts: {propagate: [compilers.yaml]}
+)");
+  if (HasFatalFailure()) return;
+  auto r = run_pipeline(tool);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // compilers depends on nothing: no scope. mpi: the compilers stage's scope
+  // with its file. apps: both, through mpi's artifacts, nearest (mpi) last.
+  EXPECT_EQ(r.out.find("scope artifacts/compilers/"), r.out.find("scope artifacts/compilers/.spackext-scopes/compilers: compilers.yaml")) << r.out;
+  EXPECT_NE(r.out.find("scope artifacts/compilers/.spackext-scopes/compilers: compilers.yaml"), std::string::npos) << r.out;
+  const auto first = r.out.find("scope artifacts/mpi/.spackext-scopes/compilers: compilers.yaml");
+  const auto second = r.out.find("scope artifacts/mpi/.spackext-scopes/mpi: compilers.yaml");
+  ASSERT_NE(first, std::string::npos) << r.out;
+  ASSERT_NE(second, std::string::npos) << r.out;
+  EXPECT_LT(first, second) << "the nearer scope must come last (highest precedence)\n" << r.out;
+  EXPECT_NE(r.out.find("args install"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -43,6 +43,45 @@ std::vector<std::string> schema_errors(const nlohmann::json& plan) {
   return out;
 }
 
+// artifacts.propagate with a list on CI: a node reads every ancestor's scope
+// from the artifacts of its first direct need that carries it, in the local
+// runner's order (farthest first), and publishes its own files and what it
+// was given into its own artifacts for its dependents.
+TEST(DeployPlanner, PropagatedScopesOfADiamondComeThroughTheDirectNeeds) {
+  TempDir tmp;
+  spackext::testing::write_file(tmp / "deploy.yaml", R"(deployment: {name: diamond}
+stages:
+  - {name: a, run: ["true"]}
+  - {name: b, depends: [a], run: ["true"]}
+  - {name: c, depends: [a], run: ["true"]}
+  - {name: d, depends: [b, c], run: ["{spack} install"]}
+artifacts: {propagate: [packages.yaml]}
+)");
+  auto plan = sd::DeployPlanner().plan({tmp / "deploy.yaml", {}, {}});
+  EXPECT_TRUE(schema_errors(plan.to_json()).empty());
+  const auto* a = plan.find_job("a");
+  const auto* d = plan.find_job("d");
+  ASSERT_TRUE(a && d);
+  EXPECT_EQ(a->env.at("SPACKEXT_SCOPES"), "");
+  // b and c are unordered; the graph's topological order puts c first, as it
+  // does for the local runner.
+  EXPECT_EQ(d->env.at("SPACKEXT_SCOPES"),
+            "artifacts/b/.spackext-scopes/a:artifacts/c/.spackext-scopes/c:artifacts/b/.spackext-scopes/b");
+  auto has = [](const spackext::PlanJob& j, const std::string& text) {
+    for (const auto& c : j.commands)
+      if (c.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has(*d, "spack -C artifacts/b/.spackext-scopes/a -C artifacts/c/.spackext-scopes/c "
+                      "-C artifacts/b/.spackext-scopes/b install"));
+  EXPECT_TRUE(has(*a, "cp artifacts/a/packages.yaml artifacts/a/.spackext-scopes/a/packages.yaml"));
+  EXPECT_TRUE(has(*d, "cp -R artifacts/b/.spackext-scopes/a/. artifacts/d/.spackext-scopes/a/"));
+  // Without a list nothing of this is added.
+  spackext::testing::write_file(tmp / "plain.yaml", "deployment: {name: plain}\nstages:\n  - {name: a, run: [\"true\"]}\n");
+  auto plain = sd::DeployPlanner().plan({tmp / "plain.yaml", {}, {}});
+  EXPECT_EQ(plain.jobs.at(0).env.count("SPACKEXT_SCOPES"), 0u);
+}
+
 TEST(DeployPlanner, SamplePlanHasPerToolchainNeedsCommandsAndTestReports) {
   TempDir tmp;
   auto file = spackext::testing::write_sample_deployment(tmp.path());
