@@ -1,9 +1,11 @@
 #include "spackext/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -17,6 +19,25 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& file) {
   const auto name = "." + file.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
                     std::to_string(rng() % 1000000000ULL);
   return file.parent_path() / name;
+}
+
+int remove_abandoned_temporaries(const std::filesystem::path& file) noexcept {
+  namespace fs = std::filesystem;
+  const std::string prefix = "." + file.filename().string() + ".tmp-";
+  const fs::path parent = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  int removed = 0;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    char* end = nullptr;
+    const long pid = std::strtol(name.c_str() + prefix.size(), &end, 10);
+    if (pid <= 0 || end == name.c_str() + prefix.size() || *end != '-') continue;  // not one of ours
+    if (pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    if (fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
 }
 
 void sync_path(const std::filesystem::path& path) noexcept {

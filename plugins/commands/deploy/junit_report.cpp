@@ -138,6 +138,7 @@ std::string junit_xml(const std::string& deployment, const std::string& timestam
 
 void write_junit_report(const std::filesystem::path& file, const std::string& deployment,
                         const std::string& timestamp, const std::vector<JunitCase>& cases) {
+  remove_abandoned_temporaries(file);  // of a host killed before its rename
   write_file_atomically(file, junit_xml(deployment, timestamp, cases));
 }
 

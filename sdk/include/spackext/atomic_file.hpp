@@ -17,6 +17,12 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
 // (".<name>.tmp-<pid>-<random>").
 std::filesystem::path temporary_sibling(const std::filesystem::path& file);
 
+// Removes the temporary siblings of `file` that a killed writer left: those
+// whose writer process (the pid in the name) no longer runs on this machine.
+// A live writer's file is kept, so it is safe beside a concurrent run.
+// Returns how many it removed; errors are ignored.
+int remove_abandoned_temporaries(const std::filesystem::path& file) noexcept;
+
 // fsync() a file or folder; errors are ignored (not every filesystem allows
 // it on folders).
 void sync_path(const std::filesystem::path& path) noexcept;

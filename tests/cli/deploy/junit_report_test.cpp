@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "junit_check.hpp"
+#include "spackext_testing/junit_check.hpp"
 #include "spackext_testing/testing.hpp"
 
 namespace fs = std::filesystem;

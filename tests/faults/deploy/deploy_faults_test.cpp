@@ -33,6 +33,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spackext_testing/junit_check.hpp"
 #include "spackext_testing/testing.hpp"
 
 namespace fs = std::filesystem;
@@ -405,4 +406,39 @@ TEST(DeployFaults, KillBeforePublishingAPropagatedFileThenResume) {
   for (const auto& a : after["artifacts"]) recorded |= a["path"] == (scope / "compilers.yaml").string();
   EXPECT_TRUE(recorded) << after["artifacts"].dump();
   for (const auto& n : after["nodes"]) EXPECT_EQ(n["state"], "succeeded") << n.dump();
+}
+
+// The JUnit report: the host is killed right before it renames the report
+// into place. No report, not even half of one, is there and the deployment
+// is not finished; a resume runs nothing again and writes the whole report.
+TEST(DeployFaults, KillBeforeRenamingTheJunitReportThenResume) {
+  Scenario s;
+  write_file(s.config(),
+             "deployment: {name: faults, base_path: work}\nstages:\n"
+             "  - {name: build, run: ['echo build >> runs']}\n"
+             "tests:\n"
+             "  - {name: check, depends: [build], matrix: {apps: [x, y]}, run: ['echo {app} >> runs']}\n");
+  const fs::path report = s.root() / "work" / "artifacts" / "deployments" / "1" / "junit.xml";
+  int rc = s.host(s.run_args(), "run",
+                  {{"LD_PRELOAD", spackext::testing::kill_hook_library().string()},
+                   {"SPACKEXT_KILL_BEFORE", "rename:1"},
+                   {"SPACKEXT_KILL_MATCH", report.string()}});
+  ASSERT_EQ(rc, 128 + SIGKILL) << "the rename of the report was not reached: " << s.log("run");
+  EXPECT_FALSE(fs::exists(report));
+  auto before = s.status();
+  ASSERT_FALSE(before.is_null()) << s.log("status");
+  EXPECT_NE(before["status"], "succeeded") << before.dump();
+
+  rc = s.host(s.resume_args(), "resume");
+  ASSERT_EQ(rc, 0) << s.log("resume");
+  std::multiset<std::string> ran;
+  std::istringstream lines(read_file(s.root() / "work" / "runs"));
+  for (std::string l; std::getline(lines, l);) ran.insert(l);
+  EXPECT_EQ(ran, (std::multiset<std::string>{"build", "x", "y"})) << "a stage ran twice, or not at all";
+  auto seen = spackext::testing::read_junit(report);
+  EXPECT_EQ(seen.tests, 2);
+  EXPECT_EQ(seen.failures + seen.errors + seen.skipped, 0);
+  for (const auto& e : fs::directory_iterator(report.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "left over: " << e.path();
+  EXPECT_EQ(s.status()["status"], "succeeded");
 }

@@ -17,7 +17,7 @@
 #include "deployment_runner.hpp"
 #include "slurm_executor.hpp"
 #include "command_runner.hpp"
-#include "junit_check.hpp"
+#include "spackext_testing/junit_check.hpp"
 #include "spackext/errors.hpp"
 #include "spackext_testing/testing.hpp"
 

@@ -1,7 +1,7 @@
 // Reads a JUnit report that `deploy run` wrote: checks it against the
 // project's schema with xmllint (Debian's libxml2-utils), parses it, checks
 // that every count attribute matches the test cases it holds, and returns
-// each case's outcome. Shared by the CLI and Slurm tests.
+// each case's outcome. Shared by the CLI, Slurm and fault tests.
 #pragma once
 
 #include <filesystem>
