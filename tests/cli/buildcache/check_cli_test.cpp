@@ -198,6 +198,16 @@ TEST_F(CheckCli, UnsignedOnlyAndOci) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("(oci, no signatures)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(std::to_string(cached.size()) + " unsigned-only"), std::string::npos) << r.out;
+  args.insert(args.begin(), "--json");
+  r = run_host(args, home.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  doc = json::parse(r.out);
+  for (const auto& s : doc["specs"]) {
+    EXPECT_EQ(s["status"], "unsigned-only");
+    ASSERT_EQ(s["mirrors"].size(), 1u) << s;
+    EXPECT_EQ(s["mirrors"][0]["layout"], "oci");
+    EXPECT_TRUE(s["mirrors"][0]["signed"].is_null()) << s;  // OCI has no signatures at all
+  }
 }
 
 // An install database (same envelope as the index, with per-record
@@ -273,6 +283,13 @@ TEST_F(CheckCli, MirrorsThatDoNotExistAndUsageErrors) {
   EXPECT_EQ(run_host({"buildcache", "check", "--lock", lock}, home.path()).exit_code, 2);
   EXPECT_EQ(run_host({"buildcache", "check", "--mirror", "/tmp"}, home.path()).exit_code, 2);
   EXPECT_EQ(run_host({"buildcache", "check", "--lock", lock, "--db", "/tmp"}, home.path()).exit_code, 2);
+  r = run_host({"buildcache", "check", "--db", (home / "no-tree").string(), "--mirror", "/tmp"}, home.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no-tree"), std::string::npos) << r.err;
+  fs::create_directories(home / "empty-tree");  // a folder without .spack-db
+  r = run_host({"buildcache", "check", "--db", (home / "empty-tree").string(), "--mirror", "/tmp"}, home.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(".spack-db"), std::string::npos) << r.err;
   r = run_host({"buildcache", "check", "peerhello", "--mirror", "/tmp"}, home.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--lock"), std::string::npos) << r.err;

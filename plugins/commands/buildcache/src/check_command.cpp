@@ -163,20 +163,22 @@ int run_check(HostContext& host, const CommandInvocation& inv, const MirrorsConf
   options.jobs = std::max(1u, static_cast<unsigned>(p.integer("jobs", 8)));
   options.warn = [&](const std::string& m) { host.logger()->warn("{}", m); };
   std::vector<CheckedMirror> mirrors;
-  std::vector<MirrorFindings> findings;
   {
     Progress progress(host.bus(), "buildcache.check", "Checking mirrors", names.size(), "mirrors", "buildcache");
     for (const auto& name : names) {
       auto m = open_mirror(host.registry(), config, name, /*push=*/false);
-      mirrors.push_back({m.name, m.url, find_on_mirror(*m.store, m.name, selection.specs, options)});
-      findings.push_back(mirrors.back().findings);
+      // A mirror given as a URL is named by it: never with its credentials.
+      const auto shown = redact_url(m.name);
+      mirrors.push_back({shown, m.url, find_on_mirror(*m.store, shown, selection.specs, options)});
       for (const auto& h : mirrors.back().findings.stale)
-        host.logger()->warn("{}: the index lists {} but its metadata is gone (stale index; run update-index)", m.name,
+        host.logger()->warn("{}: the index lists {} but its metadata is gone (stale index; run update-index)", shown,
                             h);
       progress.advance();
     }
     progress.finish();
   }
+  std::vector<MirrorFindings> findings;
+  for (auto& m : mirrors) findings.push_back(m.findings);
   const auto rows = merge_findings(selection.specs, findings);
   const auto c = count(rows);
 
