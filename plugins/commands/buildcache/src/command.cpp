@@ -13,6 +13,7 @@
 #include <spackext/errors.hpp>
 
 #include "buildcache/catalog.hpp"
+#include "buildcache/check_command.hpp"
 #include "buildcache/gpg.hpp"
 #include "buildcache/health.hpp"
 #include "buildcache/index_store.hpp"
@@ -84,6 +85,7 @@ class Runner {
     if (sub == "prune") return prune();
     if (sub == "health") return health();
     if (sub == "sign") return sign();
+    if (sub == "check") return run_check(host_, inv_, config());
     throw UsageError("buildcache: unknown subcommand '" + sub + "'\n" + inv_.parsed.usage());
   }
 
