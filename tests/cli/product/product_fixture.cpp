@@ -1,11 +1,10 @@
 #include "product_fixture.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <algorithm>
 
 #include <gtest/gtest.h>
+
+#include "spackext_testing/tar_writer.hpp"
 
 namespace spackext::testing::product {
 
@@ -48,29 +47,14 @@ std::vector<std::string> files_below(const fs::path& dir) {
 }
 
 void write_tar_gz(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& members) {
-  archive* a = archive_write_new();
-  archive_write_set_format_pax_restricted(a);
-  archive_write_add_filter_gzip(a);
-  ASSERT_EQ(archive_write_open_filename(a, file.c_str()), ARCHIVE_OK);
+  std::vector<TarMember> out;
   for (const auto& [name, content] : members) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    if (content.rfind("->", 0) == 0) {
-      archive_entry_set_filetype(e, AE_IFLNK);
-      archive_entry_set_symlink(e, content.substr(2).c_str());
-      archive_entry_set_perm(e, 0777);
-      archive_write_header(a, e);
-    } else {
-      archive_entry_set_filetype(e, AE_IFREG);
-      archive_entry_set_perm(e, 0644);
-      archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
-      archive_write_header(a, e);
-      archive_write_data(a, content.data(), content.size());
-    }
-    archive_entry_free(e);
+    if (content.rfind("->", 0) == 0)
+      out.push_back({name, "", content.substr(2), ""});
+    else
+      out.push_back({name, content, "", ""});
   }
-  archive_write_close(a);
-  archive_write_free(a);
+  spackext::testing::write_tar_gz(file, out);
 }
 
 }  // namespace spackext::testing::product

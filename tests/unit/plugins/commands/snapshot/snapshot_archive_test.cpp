@@ -1,12 +1,10 @@
 // export/import round trip, and archives that must be refused.
 #include <gtest/gtest.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "snapshot_archive.hpp"
 #include "snapshot_service.hpp"
 #include "spackext/errors.hpp"
+#include "spackext_testing/tar_writer.hpp"
 #include "spackext_testing/testing.hpp"
 
 namespace {
@@ -15,31 +13,8 @@ namespace fs = std::filesystem;
 using namespace spackext::snapshot;
 using spackext::testing::TempDir;
 
-struct Member {
-  std::string name, content;
-  int type = AE_IFREG;
-  std::string link;
-};
-
-void write_tar(const fs::path& file, const std::vector<Member>& members) {
-  archive* a = archive_write_new();
-  archive_write_set_format_pax_restricted(a);
-  archive_write_add_filter_gzip(a);
-  archive_write_open_filename(a, file.c_str());
-  for (const auto& m : members) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, m.name.c_str());
-    archive_entry_set_filetype(e, static_cast<unsigned>(m.type));
-    archive_entry_set_perm(e, 0644);
-    if (!m.link.empty()) archive_entry_set_symlink(e, m.link.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(m.type == AE_IFREG ? m.content.size() : 0));
-    archive_write_header(a, e);
-    if (m.type == AE_IFREG) archive_write_data(a, m.content.data(), m.content.size());
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-}
+using Member = spackext::testing::TarMember;
+using spackext::testing::write_tar_gz;
 
 class SnapshotArchive : public ::testing::Test {
  protected:
@@ -82,19 +57,19 @@ TEST_F(SnapshotArchive, UnsafeOrAlteredArchivesAreRefused) {
   const Member good_manifest{"snapshot.json", manifest.dump()};
   const Member y{"objects/" + record.spack_yaml, yaml}, l{"objects/" + record.spack_lock, lock};
 
-  write_tar(tmp / "abs.tar.gz", {good_manifest, y, l, {"/etc/evil", "x"}});
+  write_tar_gz(tmp / "abs.tar.gz", {good_manifest, y, l, {"/etc/evil", "x"}});
   EXPECT_NE(expect_refused(tmp / "abs.tar.gz").find("absolute"), std::string::npos);
-  write_tar(tmp / "dots.tar.gz", {good_manifest, y, l, {"objects/../../evil", "x"}});
+  write_tar_gz(tmp / "dots.tar.gz", {good_manifest, y, l, {"objects/../../evil", "x"}});
   EXPECT_NE(expect_refused(tmp / "dots.tar.gz").find("'..'"), std::string::npos);
-  write_tar(tmp / "link.tar.gz", {good_manifest, y, l, {"objects/x", "", AE_IFLNK, "/etc/passwd"}});
+  write_tar_gz(tmp / "link.tar.gz", {good_manifest, y, l, {"objects/x", "", "/etc/passwd"}});
   EXPECT_NE(expect_refused(tmp / "link.tar.gz").find("links"), std::string::npos);
   auto altered = manifest;
   altered["description"] = "changed";
-  write_tar(tmp / "altered.tar.gz", {{"snapshot.json", altered.dump()}, y, l});
+  write_tar_gz(tmp / "altered.tar.gz", {{"snapshot.json", altered.dump()}, y, l});
   EXPECT_NE(expect_refused(tmp / "altered.tar.gz").find("does not hash to its id"), std::string::npos);
-  write_tar(tmp / "bytes.tar.gz", {good_manifest, {y.name, yaml + " "}, l});
+  write_tar_gz(tmp / "bytes.tar.gz", {good_manifest, {y.name, yaml + " "}, l});
   EXPECT_NE(expect_refused(tmp / "bytes.tar.gz").find("checksum"), std::string::npos);
-  write_tar(tmp / "missing.tar.gz", {good_manifest, y});
+  write_tar_gz(tmp / "missing.tar.gz", {good_manifest, y});
   EXPECT_NE(expect_refused(tmp / "missing.tar.gz").find("missing"), std::string::npos);
   spackext::testing::write_file(tmp / "junk.tar.gz", "not an archive");
   expect_refused(tmp / "junk.tar.gz");
