@@ -39,22 +39,7 @@ class FailingStore final : public ForwardingStore {
   bool truncate_;
 };
 
-// The real file store whose reads of one key come back changed in one byte,
-// same size: a source rewritten while a sync runs (or rotting under it).
-class ChangingSource final : public ForwardingStore {
- public:
-  ChangingSource(MirrorStore& inner, std::string key) : ForwardingStore(inner), key_(std::move(key)) {}
-  void get(std::string_view k, const ByteSink& sink) override {
-    if (k != key_) return inner_.get(k, sink);
-    std::string all;
-    inner_.get(k, [&](const char* d, std::size_t n) { return all.append(d, n), true; });
-    all[all.size() / 2] ^= 0x20;
-    sink(all.data(), all.size());
-  }
-
- private:
-  std::string key_;
-};
+using spackext::testing::ChangingSource;
 
 VerifyReport verify_store(MirrorStore& s) {
   VerifyOptions o;
