@@ -117,6 +117,7 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
   std::uint64_t got = 0;
   std::string sent_hex;
   std::exception_ptr refused;  // why the source's bytes were not all handed over
+  bool reader_gone = false;    // the put stopped taking them (its own error says why)
   auto refuse = [&](const std::string& why) {
     refused = std::make_exception_ptr(Error(src.url() + ": " + object.key + ": " + why));
     return false;
@@ -134,16 +135,18 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
   std::thread producer([&] {
     try {
       src.get(object.key, [&](const char* d, std::size_t n) {
+        if (n == 0) return true;
         if (got + n > object.size) return refuse("more bytes than the " + std::to_string(object.size) + " listed");
         sent.update(d, n);
         got += n;
         if (got == object.size && !check_digest()) return false;
-        return pipe.push(d, n);
+        if (!pipe.push(d, n)) reader_gone = true;
+        return !reader_gone;
       });
     } catch (...) {
-      if (!refused) refused = std::current_exception();
+      if (!refused && !reader_gone) refused = std::current_exception();
     }
-    if (!refused && got != object.size)
+    if (!refused && !reader_gone && got != object.size)
       refuse("read " + std::to_string(got) + " bytes, listed as " + std::to_string(object.size));
     if (!refused && object.size == 0) check_digest();
     pipe.finish(refused);
@@ -159,8 +162,11 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
     if (refused) std::rethrow_exception(refused);  // the cause, not the put that it stopped
     throw;
   }
+  pipe.close();  // a put that returns without taking every byte must not leave the source waiting
   producer.join();
   if (refused) std::rethrow_exception(refused);
+  if (reader_gone)
+    throw Error(dst.url() + ": " + object.key + ": the store finished the upload before taking every byte");
   if (stored_out) *stored_out = stored;
   const auto expected = sent_hex;
   if (verifies_puts(dst)) {  // the store proved the bytes on upload
