@@ -44,22 +44,40 @@ std::string lower_hex(const unsigned char* md, unsigned len) {
   for (unsigned i = 0; i < len; ++i) out += {hex[md[i] >> 4], hex[md[i] & 15]};
   return out;
 }
-BodyDigest md5_of(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
-  BodyDigest d;
-  d.hex = lower_hex(md, len);
-  d.base64.resize(4 * ((len + 2) / 3));
-  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(d.base64.data()), md, static_cast<int>(len));
-  return d;
-}
+class Md5 {
+ public:
+  Md5() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_md5(), nullptr) != 1) throw Error("OpenSSL: cannot start an MD5");
+  }
+  void update(const void* data, std::size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }
+  BodyDigest finish() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), md, &len);
+    BodyDigest d;
+    d.hex = lower_hex(md, len);
+    d.base64.resize(4 * ((len + 2) / 3));
+    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(d.base64.data()), md, static_cast<int>(len));
+    return d;
+  }
 
-// Reads exactly `size` bytes of a source into this thread's upload buffer.
-// The buffer is reused: a sync puts thousands of objects, and a fresh
-// string per object paid a page fault per 4 KiB plus a zero fill. It holds
-// at most one object or part (the multipart threshold), per transfer thread.
-std::string_view read_body(const ByteSource& source, std::uint64_t size, const std::string& what) {
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+};
+
+// A body read into memory, with its MD5.
+struct Body {
+  std::string_view data;
+  BodyDigest md5;
+};
+
+// Reads exactly `size` bytes of a source into this thread's upload buffer,
+// hashing each piece with MD5 as it lands (still in the cache: one pass over
+// the bytes, not a second read of up to 16 MiB afterwards). The buffer is
+// reused: a sync puts thousands of objects, and a fresh string per object
+// paid a page fault per 4 KiB plus a zero fill. It holds at most one object
+// or part (the multipart threshold), per transfer thread.
+Body read_body(const ByteSource& source, std::uint64_t size, const std::string& what) {
   thread_local std::unique_ptr<char[]> buffer;
   thread_local std::uint64_t capacity = 0;
   if (capacity < size) {
@@ -67,8 +85,16 @@ std::string_view read_body(const ByteSource& source, std::uint64_t size, const s
     buffer.reset(new char[size]);
     capacity = size;
   }
-  read_exactly(source, buffer.get(), size, what);
-  return {buffer.get(), size};
+  Md5 md5;
+  std::uint64_t got = 0;
+  while (got < size) {
+    const auto n = source(buffer.get() + got, static_cast<std::size_t>(size - got));
+    if (n == 0)
+      throw Error(what + ": the source gave " + std::to_string(got) + " of " + std::to_string(size) + " bytes");
+    md5.update(buffer.get() + got, n);
+    got += n;
+  }
+  return {{buffer.get(), size}, md5.finish()};
 }
 
 // The request body is `data` (which outlives the request), read afresh on
@@ -221,20 +247,16 @@ void S3Store::get(std::string_view key, const ByteSink& sink) {
   // ETag where it is their MD5 (single-PUT objects): a body damaged in
   // transit throws here, after its last byte but before the caller has
   // taken it as complete (a sync then publishes nothing).
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md5(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!md5 || EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr) != 1) throw Error("OpenSSL: cannot start an MD5");
+  Md5 md5;
   auto res = client_->send(req, [&](const char* d, std::size_t n) {
-    EVP_DigestUpdate(md5.get(), d, n);
+    md5.update(d, n);
     return sink(d, n);
   });
   if (res.status == 404) throw Error(url_ + ": object '" + std::string(key) + "' does not exist");
   http::check(res, url_ + ": " + std::string(key));
   const auto etag = strip_quotes(res.header("etag"));
   if (!looks_like_md5(etag)) return;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(md5.get(), digest, &len);
-  const auto got = lower_hex(digest, len);
+  const auto got = md5.finish().hex;
   if (got != etag)
     throw http::HttpError(url_ + ": " + std::string(key) + ": the body received has MD5 " + got +
                               ", the object's ETag is " + etag + " (damaged in transit)",
@@ -246,12 +268,11 @@ ObjectInfo S3Store::put(std::string_view key_view, std::uint64_t size, const Byt
   const std::string key(key_view);
   if (size > options_.multipart_threshold) return put_multipart(key, size, source, options);
   // Small objects are read once so a retry can resend them.
-  const auto body = read_body(source, size, url_ + ": " + key);
+  const auto [body, md5] = read_body(source, size, url_ + ": " + key);
   std::vector<std::pair<std::string, std::string>> headers;
   if (!options.content_type.empty()) headers.emplace_back("Content-Type", options.content_type);
   if (!options.if_match.empty()) headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
   if (options.if_none_match) headers.emplace_back("If-None-Match", "*");
-  const auto md5 = md5_of(body);
   headers.emplace_back("Content-MD5", md5.base64);
   auto req = signed_request("PUT", object_key(key), {}, headers, kUnsignedPayload);
   resend_from(req, body);
@@ -291,9 +312,8 @@ ObjectInfo S3Store::put_multipart(const std::string& key, std::uint64_t size, co
     int part = 0;
     while (sent < size) {
       const auto want = std::min<std::uint64_t>(options_.part_size, size - sent);
-      const auto buf = read_body(source, want, what + " (part " + std::to_string(part + 1) + ")");
+      const auto [buf, md5] = read_body(source, want, what + " (part " + std::to_string(part + 1) + ")");
       ++part;
-      const auto md5 = md5_of(buf);
       auto req = signed_request("PUT", okey, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}},
                                 {{"Content-MD5", md5.base64}}, kUnsignedPayload);
       resend_from(req, buf);

@@ -23,8 +23,9 @@ struct S3StoreOptions {
 };
 
 // Every PUT carries Content-MD5 and its MD5 ETag is checked: a put either
-// stored exactly the given bytes or throws (see VerifiesPuts).
-class S3Store final : public MirrorStore, public VerifiesPuts {
+// stored exactly the given bytes or throws (see VerifiesPuts). Every write
+// gives an object a new ETag unless the bytes are the same (EtagsTrackContent).
+class S3Store final : public MirrorStore, public VerifiesPuts, public EtagsTrackContent {
  public:
   S3Store(std::string url, S3Settings settings, S3StoreOptions options = {});
   std::string url() const override { return url_; }

@@ -267,6 +267,10 @@ EOF
 }
 
 export XDG_CONFIG_HOME="$work/config"  # no user mirrors or settings leak in
+# Nor proofs of earlier runs (sync's digest ledger): a re-sync trusts only
+# what this run's sync proved.
+export XDG_STATE_HOME="$work/state"
+rm -rf "$XDG_STATE_HOME"
 for target in s3 webdav oci; do
   [[ -z "$only" || "$only" == "$target" ]] || continue
   rm -f "$samples"

@@ -94,7 +94,10 @@ class Scanner {
 
   void run() {
     cat_.mirror = store_.url();
-    store_.list("", [&](const ObjectInfo& o) { cat_.objects.emplace(o.key, o); });
+    if (options_.listing)
+      cat_.objects.insert(options_.listing->begin(), options_.listing->end());
+    else
+      store_.list("", [&](const ObjectInfo& o) { cat_.objects.emplace(o.key, o); });
     if (cat_.objects.count(std::string(kOciTags))) scan_oci();
     scan_v3();
     scan_v2();

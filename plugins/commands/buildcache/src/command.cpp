@@ -368,6 +368,7 @@ class Runner {
     so.dry_run = p.given("dry-run");
     so.skip_broken = p.given("skip-broken");
     so.bus = &host_.bus();
+    so.ledger = host_.paths().state_dir / "buildcache" / "proved-digests.sqlite";
     nlohmann::json finished{{"source", redact_url(src.url)}, {"destination", redact_url(dst.url)},
                             {"dry_run", so.dry_run}};
     SyncReport r;
@@ -392,7 +393,8 @@ class Runner {
     if (json()) {
       inv_.out << nlohmann::json{{"source", redact_url(src.url)}, {"destination", redact_url(dst.url)},
                                  {"specs", r.specs}, {"copied", r.copied}, {"skipped", r.skipped},
-                                 {"bytes_copied", r.bytes_copied}, {"read_back", r.read_back}, {"planned", r.planned},
+                                 {"bytes_copied", r.bytes_copied}, {"read_back", r.read_back}, {"rehashed", r.rehashed},
+                                 {"planned", r.planned},
                                  {"indexes", r.indexes}, {"index_changed", r.index_changed},
                                  {"skipped_broken", broken}, {"dry_run", so.dry_run}}
                       .dump(2)

@@ -108,9 +108,21 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdate
   if (!store.pushable()) throw Error(store.url() + " is not pushable: cannot update its index");
   for (int attempt = 1;; ++attempt) {
     // The version of each "last-written" object before we rebuild.
+    // A caller's listing serves the first attempt only; a retry (another
+    // writer got in) looks again.
+    auto scan = options.scan;
+    if (attempt > 1) scan.listing.reset();
     std::map<std::string, std::optional<ObjectInfo>> before;
-    for (const char* k : {kV3IndexManifest, kV2Index, kV2IndexHash, kOciIndexManifest}) before[k] = store.stat(k);
-    auto cat = scan_mirror(store, options.scan);
+    for (const char* k : {kV3IndexManifest, kV2Index, kV2IndexHash, kOciIndexManifest}) {
+      if (!scan.listing) {
+        before[k] = store.stat(k);
+      } else if (auto it = scan.listing->find(k); it != scan.listing->end()) {
+        before[k] = it->second;
+      } else {
+        before[k] = std::nullopt;
+      }
+    }
+    auto cat = scan_mirror(store, scan);
     // Nothing is left out silently: unreadable or incomplete entries stop
     // the update, or (skip_broken) are reported one by one.
     // (Problems with objects that do not exist, such as a tag without its

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
-#include <deque>
+#include <future>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -12,6 +14,7 @@
 #include <spackext/progress.hpp>
 
 #include "buildcache/digest.hpp"
+#include "buildcache/digest_ledger.hpp"
 #include "buildcache/index_store.hpp"
 #include "buildcache/oci_tags.hpp"
 #include "buildcache/parallel.hpp"
@@ -22,18 +25,22 @@ namespace spackext::buildcache {
 
 namespace {
 
-// A bounded single-producer/single-consumer byte pipe: src.get() pushes into
-// it from one thread while dst.put() pulls from it in another.
+// A single-producer/single-consumer byte pipe that keeps no copy of its
+// own: src.get() hands over each chunk of its read buffer from one thread
+// and waits until dst.put(), in another, has taken all of it (the source
+// reuses its buffer once the sink returns). Queuing copies of the chunks
+// cost a memcpy and an allocation per chunk and bought nothing: a store
+// reads a whole body or part before it sends it.
 class Pipe {
  public:
-  explicit Pipe(std::size_t max_chunks = 8) : max_(max_chunks) {}
   bool push(const char* d, std::size_t n) {
     std::unique_lock lock(m_);
-    cv_.wait(lock, [&] { return q_.size() < max_ || closed_; });
     if (closed_) return false;  // reader gave up
-    q_.emplace_back(d, n);
+    data_ = d;
+    left_ = n;
     cv_.notify_all();
-    return true;
+    cv_.wait(lock, [&] { return left_ == 0 || closed_; });
+    return left_ == 0;
   }
   void finish(std::exception_ptr error = nullptr) {
     std::lock_guard lock(m_);
@@ -48,32 +55,24 @@ class Pipe {
   }
   std::size_t pull(char* buf, std::size_t cap) {
     std::unique_lock lock(m_);
-    for (;;) {
-      if (!q_.empty()) {
-        auto& front = q_.front();
-        std::size_t n = std::min(cap, front.size() - offset_);
-        std::memcpy(buf, front.data() + offset_, n);
-        offset_ += n;
-        if (offset_ == front.size()) {
-          q_.pop_front();
-          offset_ = 0;
-          cv_.notify_all();
-        }
-        return n;
-      }
-      if (done_) {
-        if (error_) std::rethrow_exception(error_);
-        return 0;
-      }
-      cv_.wait(lock);
+    cv_.wait(lock, [&] { return left_ > 0 || done_; });
+    if (left_ == 0) {
+      if (error_) std::rethrow_exception(error_);
+      return 0;
     }
+    const std::size_t n = std::min(cap, left_);
+    std::memcpy(buf, data_, n);
+    data_ += n;
+    left_ -= n;
+    if (left_ == 0) cv_.notify_all();
+    return n;
   }
 
  private:
   std::mutex m_;
   std::condition_variable cv_;
-  std::deque<std::string> q_;
-  std::size_t offset_ = 0, max_;
+  const char* data_ = nullptr;
+  std::size_t left_ = 0;
   bool done_ = false, closed_ = false;
   std::exception_ptr error_;
 };
@@ -108,31 +107,49 @@ constexpr std::string_view kOciManifests = "manifests/";
 }  // namespace
 
 std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object, const std::string& type,
-                        bool* read_back, const std::string& expected_sha256) {
+                        bool* read_back, const std::string& expected_sha256, ObjectInfo* stored_out) {
+  // Nothing to stream that could be checked on the way: a store may publish
+  // an empty body without asking the source for it.
+  if (object.size == 0 && !expected_sha256.empty() && expected_sha256 != sha256_hex(""))
+    throw Error(src.url() + ": " + object.key + ": empty, but named sha256 " + expected_sha256 + " (not copied)");
   Pipe pipe;
   Sha256 sent;
   std::uint64_t got = 0;
   std::string sent_hex;
+  std::exception_ptr refused;  // why the source's bytes were not all handed over
+  bool reader_gone = false;    // the put stopped taking them (its own error says why)
+  auto refuse = [&](const std::string& why) {
+    refused = std::make_exception_ptr(Error(src.url() + ": " + object.key + ": " + why));
+    return false;
+  };
+  // The digest is checked before the last byte is handed over, not after
+  // the stream ends: a store that reads exactly the listed size (S3, GCS)
+  // sends and publishes on its last byte without asking for the end.
+  auto check_digest = [&] {
+    sent_hex = sent.hex();
+    if (!expected_sha256.empty() && sent_hex != expected_sha256)
+      return refuse("content hashes to sha256 " + sent_hex + ", not " + expected_sha256 +
+                    " (changed or corrupt at the source; not copied)");
+    return true;
+  };
   std::thread producer([&] {
     try {
       src.get(object.key, [&](const char* d, std::size_t n) {
+        if (n == 0) return true;
+        if (got + n > object.size) return refuse("more bytes than the " + std::to_string(object.size) + " listed");
         sent.update(d, n);
         got += n;
-        return pipe.push(d, n);
+        if (got == object.size && !check_digest()) return false;
+        if (!pipe.push(d, n)) reader_gone = true;
+        return !reader_gone;
       });
-      if (got != object.size)
-        throw Error(src.url() + ": " + object.key + ": read " + std::to_string(got) + " bytes, listed as " +
-                    std::to_string(object.size));
-      // Checked before the end of the stream is signalled, so a store's put
-      // fails (and publishes nothing) when the bytes are not the named ones.
-      sent_hex = sent.hex();
-      if (!expected_sha256.empty() && sent_hex != expected_sha256)
-        throw Error(src.url() + ": " + object.key + ": content hashes to sha256 " + sent_hex + ", not " +
-                    expected_sha256 + " (changed or corrupt at the source; not copied)");
-      pipe.finish();
     } catch (...) {
-      pipe.finish(std::current_exception());
+      if (!refused && !reader_gone) refused = std::current_exception();
     }
+    if (!refused && !reader_gone && got != object.size)
+      refuse("read " + std::to_string(got) + " bytes, listed as " + std::to_string(object.size));
+    if (!refused && object.size == 0) check_digest();
+    pipe.finish(refused);
   });
   PutOptions po;
   po.content_type = type;
@@ -142,9 +159,15 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
   } catch (...) {
     pipe.close();
     producer.join();
+    if (refused) std::rethrow_exception(refused);  // the cause, not the put that it stopped
     throw;
   }
+  pipe.close();  // a put that returns without taking every byte must not leave the source waiting
   producer.join();
+  if (refused) std::rethrow_exception(refused);
+  if (reader_gone)
+    throw Error(dst.url() + ": " + object.key + ": the store finished the upload before taking every byte");
+  if (stored_out) *stored_out = stored;
   const auto expected = sent_hex;
   if (verifies_puts(dst)) {  // the store proved the bytes on upload
     if (stored.size != object.size)
@@ -163,6 +186,16 @@ std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& ob
 
 SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& options) {
   SyncReport report;
+  // DST is listed while SRC is scanned: the two servers' round trips overlap.
+  auto listing = std::async(std::launch::async, [&dst] {
+    std::map<std::string, ObjectInfo> found;
+    try {
+      dst.list("", [&](const ObjectInfo& o) { found.emplace(o.key, o); });
+    } catch (const MirrorNotFound&) {
+      // A new mirror: its store creates it with the first object.
+    }
+    return found;
+  });
   auto cat = scan_mirror(src, {options.jobs});
   // Layouts are copied, never converted: a registry holds only OCI images.
   const auto dst_url = dst.url();
@@ -230,12 +263,8 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
 
   // Skip what DST already has: one listing, then per-object decisions.
   // "Already there" means the same content, never merely the same size.
-  std::map<std::string, ObjectInfo> existing;
-  try {
-    dst.list("", [&](const ObjectInfo& o) { existing.emplace(o.key, o); });
-  } catch (const MirrorNotFound&) {
-    // A new mirror: its store creates it with the first object.
-  }
+  const auto listed = std::make_shared<const std::map<std::string, ObjectInfo>>(listing.get());
+  const auto& existing = *listed;
   // The rest (layout.json, keys, foreign images; a few small objects) is read
   // once more here, so that its copy is checked against an independent read.
   std::vector<std::string> read_twice(keys.size());
@@ -244,14 +273,31 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
   });
   for (std::size_t i = 0; i < keys.size(); ++i)
     if (!read_twice[i].empty()) digest_of.emplace(keys[i], read_twice[i]);
-  std::vector<char> same(keys.size(), 0);
+  // A digest this process or an earlier sync proved for the very version
+  // DST lists now is known without reading the object again.
+  std::optional<DigestLedger> ledger;
+  if (!options.ledger.empty() && etags_track_content(dst)) ledger.emplace(options.ledger, dst.url());
+  std::vector<char> same(keys.size(), 0), hashed(keys.size(), 0);
   parallel_for(keys.size(), options.jobs, [&](std::size_t i) {
     const auto& k = keys[i];
     const auto& info = cat.objects.at(k);
     auto it = existing.find(k);
     if (it == existing.end() || it->second.size != info.size) return;
-    same[i] = holds_digest(dst, it->second, digest_of.at(k));
+    const auto& want = digest_of.at(k);
+    if (ledger && ledger->proved(it->second) == want) {
+      same[i] = 1;
+      return;
+    }
+    hashed[i] = it->second.sha256.empty();
+    same[i] = holds_digest(dst, it->second, want);
   });
+  // Digests proved in this run, by the etag of the version they were proved
+  // for: recorded once a listing shows that version still in place.
+  std::map<std::string, std::pair<std::string, std::string>> proved_now;  // key -> {etag, sha256}
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    report.rehashed += hashed[i];
+    if (hashed[i] && same[i]) proved_now[keys[i]] = {existing.at(keys[i]).etag, digest_of.at(keys[i])};
+  }
   std::vector<const ObjectInfo*> todo[2];
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -307,9 +353,11 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     if (!tasks[i]) return;  // the gate
     const auto& info = *tasks[i];
     bool read_back = false;
+    ObjectInfo stored;
     auto d = digest_of.find(info.key);
-    auto sha = copy_object(src, dst, info, {}, &read_back, d == digest_of.end() ? std::string() : d->second);
+    auto sha = copy_object(src, dst, info, {}, &read_back, d == digest_of.end() ? std::string() : d->second, &stored);
     std::lock_guard lock(mutex);
+    if (ledger) proved_now[info.key] = {stored.etag, sha};
     ++report.copied;
     report.read_back += read_back;
     report.bytes_copied += info.size;
@@ -322,6 +370,24 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
     }
   });
   if (!oci_tags.empty()) ensure_oci_tags(dst, oci_tags, read_oci_tags(src).name);
+  // What DST holds now, listed once for both the ledger and the index: the
+  // first listing still is it when nothing was written.
+  auto now = listed;
+  if (report.copied || !oci_tags.empty()) {
+    auto fresh = std::make_shared<std::map<std::string, ObjectInfo>>();
+    dst.list("", [&](const ObjectInfo& o) { fresh->emplace(o.key, o); });
+    now = fresh;
+  }
+  // A proof is kept for the version it was made for, if that is still the
+  // one listed (the put's etag, or the etag of the version read and hashed).
+  if (ledger && !proved_now.empty()) {
+    std::vector<std::pair<ObjectInfo, std::string>> proofs;
+    for (const auto& [key, proof] : proved_now)
+      if (auto o = now->find(key); o != now->end() && !o->second.etag.empty() && o->second.etag == proof.first &&
+                                   o->second.size == cat.objects.at(key).size)
+        proofs.emplace_back(o->second, proof.second);
+    ledger->record(proofs);
+  }
   // Always, even when nothing was copied: a sync killed after its copies
   // but before its index left specs no index lists, and only a rebuild from
   // what DST holds finds them (an index already current is not rewritten).
@@ -333,7 +399,7 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
       if (e.layout != Layout::oci && std::binary_search(keys.begin(), keys.end(), e.metadata_key))
         known->emplace(e.metadata_key, e);
     IndexUpdateOptions io;
-    io.scan = ScanOptions{options.jobs, known};
+    io.scan = ScanOptions{options.jobs, known, now};
     io.skip_broken = options.skip_broken;
     io.on_broken = [&](const Problem& p) { report.broken.push_back({dst.url() + ": " + p.object, p.message}); };
     for (const auto& p : update_indexes(dst, io)) {

@@ -101,6 +101,21 @@ class VerifiesPuts {
 
 inline bool verifies_puts(const MirrorStore& store) { return dynamic_cast<const VerifiesPuts*>(&store) != nullptr; }
 
+// Optional second base of a MirrorStore whose listed etag changes whenever an
+// object is written with other content (S3's ETag is the MD5 of what it
+// stored): a listing then tells an object unchanged since it was last listed
+// (same size, etag and modification time) from one that was replaced. The
+// etag is still no digest of its own; it lets a caller that proved an
+// object's sha256 once know that it still holds the same bytes.
+class EtagsTrackContent {
+ public:
+  virtual ~EtagsTrackContent() = default;
+};
+
+inline bool etags_track_content(const MirrorStore& store) {
+  return dynamic_cast<const EtagsTrackContent*>(&store) != nullptr;
+}
+
 // A ByteSource over bytes in memory, which the caller keeps alive until the
 // transfer is done. Copies of it share one read position.
 inline ByteSource memory_source(std::string_view data) {

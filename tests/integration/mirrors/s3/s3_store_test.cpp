@@ -4,6 +4,7 @@
 #include <random>
 
 #include <spackext_testing/fault_proxy.hpp>
+#include <spackext_testing/forwarding_store.hpp>
 
 #include "buildcache/catalog.hpp"
 #include "buildcache/digest.hpp"
@@ -105,6 +106,69 @@ TEST_F(S3Integration, SyncFixtureToS3VerifyAndResync) {
   EXPECT_EQ(idx->index.in_buildcache_count(), 3u);
   auto again = buildcache::sync_mirrors(src, dst, o);
   EXPECT_EQ(again.copied, 0u);
+}
+
+// S3 reads exactly the listed size and publishes on the last byte, without
+// asking the source for its end: a blob whose bytes changed under the sync
+// must be refused before that byte is handed over, not after.
+TEST_F(S3Integration, SourceChangingUnderTheCopyIsNeverPublished) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  FileMirrorStore real_src(src_dir);
+  const auto tarball = buildcache::scan_mirror(real_src).entries.front().tarball.key;
+  spackext::testing::ChangingSource src(real_src, tarball);
+  S3Store dst("s3://buildcache/changing", s3rver_settings(server_->endpoint()));
+  buildcache::SyncOptions o;
+  o.jobs = 1;
+  try {
+    buildcache::sync_mirrors(src, dst, o);
+    ADD_FAILURE() << "a changed blob was synced";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(tarball), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not copied"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(dst.stat(tarball).has_value());
+}
+
+// A re-sync reads back nothing whose digest an earlier sync proved for the
+// version the listing shows; an object rewritten since (same size, other
+// bytes) shows another version, is hashed again and replaced. Without the
+// ledger every object at the destination is read and hashed.
+TEST_F(S3Integration, ResyncTrustsOnlyDigestsProvedForTheListedVersion) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  FileMirrorStore src(src_dir);
+  S3Store dst("s3://buildcache/ledger", s3rver_settings(server_->endpoint()));
+  EXPECT_TRUE(etags_track_content(dst));
+  buildcache::SyncOptions o;
+  o.jobs = 4;
+  o.ledger = tmp_->path() / "state" / "proved-digests.sqlite";
+  auto first = buildcache::sync_mirrors(src, dst, o);
+  ASSERT_GT(first.copied, 0u);
+  EXPECT_EQ(first.rehashed, 0u);
+  auto again = buildcache::sync_mirrors(src, dst, o);
+  EXPECT_EQ(again.copied, 0u);
+  EXPECT_EQ(again.skipped, first.copied);
+  EXPECT_EQ(again.rehashed, 0u);
+
+  // Another writer replaces a tarball with as many other bytes.
+  const auto tarball = buildcache::scan_mirror(src).entries.front().tarball.key;
+  std::string good;
+  src.get(tarball, [&](const char* d, std::size_t n) { return good.append(d, n), true; });
+  auto bad = good;
+  bad[bad.size() / 2] ^= 0x01;
+  dst.put(tarball, bad.size(), from(bad));
+  auto repaired = buildcache::sync_mirrors(src, dst, o);
+  EXPECT_EQ(repaired.planned, std::vector<std::string>{tarball});
+  EXPECT_EQ(repaired.rehashed, 1u);
+  EXPECT_EQ(buildcache::hash_object(dst, tarball).first, buildcache::sha256_hex(good));
+  auto settled = buildcache::sync_mirrors(src, dst, o);
+  EXPECT_EQ(settled.copied, 0u);
+  EXPECT_EQ(settled.rehashed, 0u);
+
+  buildcache::SyncOptions without = o;
+  without.ledger.clear();
+  auto reread = buildcache::sync_mirrors(src, dst, without);
+  EXPECT_EQ(reread.copied, 0u);
+  EXPECT_EQ(reread.rehashed, first.copied);
 }
 
 // Bytes changed between us and the server are caught by the MD5 the server

@@ -80,6 +80,10 @@ struct ScanOptions {
   // as described, e.g. what a sync just copied and verified: a v2/v3 scan
   // takes them as they are instead of reading the objects again.
   std::shared_ptr<const std::map<std::string, CacheEntry>> known;
+  // The store's objects as the caller has just listed them, taken instead of
+  // listing again (a listing of a thousand objects is most of a sync that
+  // has nothing to copy).
+  std::shared_ptr<const std::map<std::string, ObjectInfo>> listing;
 };
 
 // Reads the whole metadata of a mirror (not the tarballs).

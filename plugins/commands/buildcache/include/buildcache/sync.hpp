@@ -12,6 +12,7 @@
 // skipped, so re-running after a crash (or kill -9) resumes where it stopped.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct SyncOptions {
   bool update_index = true;
   bool skip_broken = false;  // unreadable source metadata: warn and leave it, instead of failing
   Bus* bus = nullptr;      // mirror.object.copied / .skipped events, progress
+  // The digests proved at DST are remembered here (DigestLedger) for stores
+  // whose etag tracks the content, so a re-sync need not read them back.
+  // Empty: every object already at DST is read and hashed.
+  std::filesystem::path ledger;
 };
 
 struct SyncReport {
@@ -37,6 +42,7 @@ struct SyncReport {
   std::size_t copied = 0, skipped = 0;
   std::uint64_t bytes_copied = 0;
   std::size_t read_back = 0;  // copies checked by reading them back (the rest the store proved)
+  std::size_t rehashed = 0;   // objects already at DST read and hashed to compare (the rest the ledger knew)
   std::vector<std::string> planned;  // keys that needed copying (dry run: would be copied)
   std::vector<std::string> indexes;  // index keys checked (and if needed republished) at DST
   std::size_t index_changed = 0;     // of those, how many had to be rewritten
@@ -49,10 +55,11 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
 // `expected_sha256` is given, bytes that do not hash to it fail the put
 // before the store publishes anything. Then checks the copy: a store that
 // VerifiesPuts proved the bytes on upload, any other is read back and
-// compared (`read_back` tells which). Returns the sha256.
+// compared (`read_back` tells which). Returns the sha256; `stored` gets the
+// object as DST's put reported it (its etag).
 // Throws Error naming the key and both mirrors on any mismatch.
 std::string copy_object(MirrorStore& src, MirrorStore& dst, const ObjectInfo& object,
                         const std::string& content_type = {}, bool* read_back = nullptr,
-                        const std::string& expected_sha256 = {});
+                        const std::string& expected_sha256 = {}, ObjectInfo* stored = nullptr);
 
 }  // namespace spackext::buildcache

@@ -39,22 +39,7 @@ class FailingStore final : public ForwardingStore {
   bool truncate_;
 };
 
-// The real file store whose reads of one key come back changed in one byte,
-// same size: a source rewritten while a sync runs (or rotting under it).
-class ChangingSource final : public ForwardingStore {
- public:
-  ChangingSource(MirrorStore& inner, std::string key) : ForwardingStore(inner), key_(std::move(key)) {}
-  void get(std::string_view k, const ByteSink& sink) override {
-    if (k != key_) return inner_.get(k, sink);
-    std::string all;
-    inner_.get(k, [&](const char* d, std::size_t n) { return all.append(d, n), true; });
-    all[all.size() / 2] ^= 0x20;
-    sink(all.data(), all.size());
-  }
-
- private:
-  std::string key_;
-};
+using spackext::testing::ChangingSource;
 
 VerifyReport verify_store(MirrorStore& s) {
   VerifyOptions o;
@@ -124,6 +109,45 @@ TEST(Sync, OnlyQueryAndDryRun) {
   EXPECT_EQ(r.copied, expected.size());
   auto idx = v3_index(tmp / "dst");
   EXPECT_EQ(in_buildcache(idx), std::set<std::string>{"52khzykl54qj6thnn2sikydwkxf5oeh5"});
+}
+
+// A put that fails half-way through a body is reported with its own error,
+// not as a short read of the source it stopped; a put that returns without
+// taking every byte is an error, not a copy (nor a source left waiting).
+class HalfTakingStore final : public ForwardingStore {
+ public:
+  HalfTakingStore(MirrorStore& inner, bool fail) : ForwardingStore(inner), fail_(fail) {}
+  ObjectInfo put(std::string_view k, std::uint64_t size, const ByteSource& s, const PutOptions&) override {
+    std::vector<char> half(size / 2);
+    read_exactly(s, half.data(), half.size(), std::string(k));
+    if (fail_) throw Error("injected failure half-way through " + std::string(k));
+    return ObjectInfo{std::string(k), size};
+  }
+
+ private:
+  bool fail_;
+};
+
+TEST(Sync, APutThatStopsHalfWayIsItsOwnErrorNeverACopy) {
+  SPACKEXT_REQUIRE_FIXTURE(src_dir, "fixtures/spack/buildcache-v3-unsigned");
+  TempDir tmp;
+  mirrors::FileMirrorStore src(src_dir), real_dst(tmp / "dst");
+  const auto tarball = v3_tarballs(src_dir).begin()->first;
+  const auto info = *src.stat(tarball);
+  ASSERT_GT(info.size, 2u);
+  HalfTakingStore failing(real_dst, true), returning(real_dst, false);
+  try {
+    copy_object(src, failing, info);
+    ADD_FAILURE() << "a failed put was taken for a copy";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("injected failure half-way"), std::string::npos) << e.what();
+  }
+  try {
+    copy_object(src, returning, info);
+    ADD_FAILURE() << "half a body was taken for a copy";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("before taking every byte"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Sync, ResumesAfterAFailureHalfWay) {

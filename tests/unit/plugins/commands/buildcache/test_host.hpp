@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <spackext/host_context.hpp>
+#include <spackext_testing/forwarding_store.hpp>
 #include <spackext_testing/testing.hpp>
 
 #include "buildcache/command.hpp"
@@ -79,25 +80,7 @@ inline std::filesystem::path writable_copy(const std::filesystem::path& from, co
   return to;
 }
 
-// A store that passes every call to a real one: tests derive from it and
-// override the one call they make misbehave (a crash, a changing source) or
-// observe.
-class ForwardingStore : public MirrorStore {
- public:
-  explicit ForwardingStore(MirrorStore& inner) : inner_(inner) {}
-  std::string url() const override { return inner_.url(); }
-  bool pushable() const override { return inner_.pushable(); }
-  void list(std::string_view p, const std::function<void(const ObjectInfo&)>& v) override { inner_.list(p, v); }
-  std::optional<ObjectInfo> stat(std::string_view k) override { return inner_.stat(k); }
-  void get(std::string_view k, const ByteSink& sink) override { inner_.get(k, sink); }
-  ObjectInfo put(std::string_view k, std::uint64_t size, const ByteSource& s, const PutOptions& o) override {
-    return inner_.put(k, size, s, o);
-  }
-  void remove(std::string_view k) override { inner_.remove(k); }
-
- protected:
-  MirrorStore& inner_;
-};
+using spackext::testing::ForwardingStore;
 
 inline nlohmann::json load_json(const std::filesystem::path& p) {
   return nlohmann::json::parse(::spackext::testing::read_file(p));
