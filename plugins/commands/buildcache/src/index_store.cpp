@@ -84,22 +84,42 @@ struct RebuildInFull : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Lists the store once and plans each layout's update from its stored index;
-// `scan` is set to use that listing and to leave out what the plans copy.
+// Plans each layout's update from its stored index, listing only the
+// metadata folders (v3/, build_cache/): the blobs are two thirds of a v3
+// cache's objects, and only those of the specs read are looked up
+// (look_up_blobs). `scan` is set to use that listing and to leave out what
+// the plans copy. A store with an OCI layout, or a layout that needs a full
+// rebuild, is listed whole by the scan as before.
 std::map<Layout, PlanOutcome> plan_layouts(MirrorStore& store, const IndexUpdateOptions& options, ScanOptions& scan) {
-  auto listing = std::make_shared<std::map<std::string, ObjectInfo>>();
-  store.list("", [&](const ObjectInfo& o) { listing->emplace(o.key, o); });
   std::map<Layout, PlanOutcome> out;
-  for (auto layout : {Layout::v2, Layout::v3}) {
+  if (store.stat("tags/list")) return out;
+  auto listing = std::make_shared<std::map<std::string, ObjectInfo>>();
+  for (const char* folder : {"v3/", "build_cache/"})
+    store.list(folder, [&](const ObjectInfo& o) { listing->emplace(o.key, o); });
+  bool all_planned = true;
+  for (auto [layout, folder] : {std::pair{Layout::v2, "build_cache/"}, std::pair{Layout::v3, "v3/"}}) {
     auto outcome = plan_incremental(store, *listing, layout, options.exclude);
+    const auto first = listing->lower_bound(folder);
+    const bool present = first != listing->end() && first->first.rfind(folder, 0) == 0;
     if (outcome.plan) {
       scan.unread.insert(outcome.plan->unread.begin(), outcome.plan->unread.end());
       scan.unread_indexes.insert(layout);
+    } else if (present) {
+      all_planned = false;
     }
     out.emplace(layout, std::move(outcome));
   }
-  scan.listing = std::move(listing);
+  if (all_planned) scan.listing = std::move(listing);
   return out;
+}
+
+// With a listing of the metadata folders only, the catalog lacks the blobs
+// of the entries read; they are looked up one by one (a few, by design).
+void look_up_blobs(MirrorStore& store, Catalog& cat) {
+  for (const auto& e : cat.entries)
+    for (const BlobRef* b : {&e.tarball, e.spec_blob ? &*e.spec_blob : nullptr})
+      if (b && !cat.objects.count(b->key))
+        if (auto st = store.stat(b->key)) cat.objects.emplace(b->key, *st);
 }
 
 // Adds the specs read and the specs copied in the order a full rebuild
@@ -167,6 +187,7 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdate
     const auto plans = options.incremental && full_reason.empty() ? plan_layouts(store, options, scan)
                                                                   : std::map<Layout, PlanOutcome>();
     auto cat = scan_mirror(store, scan);
+    if (scan.listing) look_up_blobs(store, cat);
     // Nothing is left out silently: unreadable or incomplete entries stop
     // the update, or (skip_broken) are reported one by one.
     // (Problems with objects that do not exist, such as a tag without its

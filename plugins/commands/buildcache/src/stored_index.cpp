@@ -35,6 +35,15 @@ void check(simdjson::error_code err, const std::string& where) {
   if (err) throw InputError(where, std::string("malformed index JSON: ") + simdjson::error_message(err));
 }
 
+// A string's characters, or another value's JSON text (as SpecNode::version
+// and BuildcacheIndex::db_version keep a number).
+std::string string_or_json(od::value value, const std::string& where) {
+  od::json_type type;
+  check(value.type().get(type), where);
+  return type == od::json_type::string ? std::string(plain_string(value.raw_json_token(), where))
+                                       : std::string(trim_right(value.raw_json_token()));
+}
+
 void read_node(od::object spec, StoredNode& node, const std::string& where) {
   std::string_view text;
   check(spec.raw_json().get(text), where);
@@ -49,10 +58,7 @@ void read_node(od::object spec, StoredNode& node, const std::string& where) {
     if (key == "name") {
       node.name = plain_string(value.raw_json_token(), where);
     } else if (key == "version") {
-      od::json_type type;
-      check(value.type().get(type), where);
-      node.version = type == od::json_type::string ? std::string(plain_string(value.raw_json_token(), where))
-                                                   : std::string(trim_right(value.raw_json_token()));
+      node.version = string_or_json(value, where);
     } else if (key == "dependencies") {
       od::array deps;
       check(value.get_array().get(deps), where);
@@ -98,10 +104,7 @@ StoredIndex::StoredIndex(std::string text, const std::string& where)
       od::value v;
       check(part.value().get(v), where);
       if (k == "version") {
-        od::json_type type;
-        check(v.type().get(type), where);
-        db_version_ = type == od::json_type::string ? std::string(plain_string(v.raw_json_token(), where))
-                                                    : std::string(trim_right(v.raw_json_token()));
+        db_version_ = string_or_json(v, where);
       } else if (k == "installs") {
         installs_found = true;
         od::object installs;
@@ -109,8 +112,10 @@ StoredIndex::StoredIndex(std::string text, const std::string& where)
         for (auto rec : installs) {
           od::raw_json_string raw_key;
           check(rec.key().get(raw_key), where);
-          // raw() points past the opening quote; hashes have no escapes.
-          std::string_view hash(raw_key.raw());
+          // raw() points past the opening quote into the text (no strlen:
+          // that would scan the rest of it for every record); hashes have no escapes.
+          const char* start = raw_key.raw();
+          std::string_view hash(start, static_cast<std::size_t>(text_->data() + size - start));
           hash = hash.substr(0, hash.find('"'));
           if (hash.find('\\') != std::string_view::npos) throw InputError(where, "escaped record key");
           od::object record;

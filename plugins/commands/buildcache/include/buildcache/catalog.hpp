@@ -86,6 +86,8 @@ struct ScanOptions {
   // takes them as they are instead of reading the objects again.
   std::shared_ptr<const std::map<std::string, CacheEntry>> known;
   // The store's listing when the caller already made one: not listed again.
+  // (An incremental index update lists only the metadata folders, and looks
+  // up the blobs of the entries read itself.)
   std::shared_ptr<const std::map<std::string, ObjectInfo>> listing;
   // v2/v3 spec metadata keys the caller takes from elsewhere (an incremental
   // index update reuses their records from the current index): not read, no
