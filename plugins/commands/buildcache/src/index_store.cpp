@@ -92,7 +92,11 @@ struct RebuildInFull : std::runtime_error {
 // rebuild, is listed whole by the scan as before.
 std::map<Layout, PlanOutcome> plan_layouts(MirrorStore& store, const IndexUpdateOptions& options, ScanOptions& scan) {
   std::map<Layout, PlanOutcome> out;
-  if (store.stat("tags/list")) return out;
+  if (store.stat("tags/list")) {
+    for (auto layout : {Layout::v2, Layout::v3})
+      out[layout].full_reason = "the store holds an OCI layout too, which is scanned (and indexed) in full";
+    return out;
+  }
   auto listing = std::make_shared<std::map<std::string, ObjectInfo>>();
   for (const char* folder : {"v3/", "build_cache/"})
     store.list(folder, [&](const ObjectInfo& o) { listing->emplace(o.key, o); });
