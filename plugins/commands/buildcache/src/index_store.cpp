@@ -245,7 +245,7 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdate
         } else if (options.incremental) {
           p.full_reason = !full_reason.empty() ? full_reason
                           : planned != plans.end() ? planned->second.full_reason
-                                                   : "no index to start from";
+                                                   : "indexes of the OCI layout are always rebuilt in full";
         }
         std::string current_sha = plan ? plan->current_sha256 : std::string();
         for (const auto& i : cat.indexes)
