@@ -309,20 +309,6 @@ TEST(IncrementalIndex, IndexThatDoesNotCheckOutMeansAFullRebuild) {
   }
 }
 
-// OCI indexes have no incremental path: asked for one, the update is the
-// full rebuild, and says so.
-TEST(IncrementalIndex, OciDumpIsRebuiltInFullAndSaysSo) {
-  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
-  TempDir tmp;
-  auto dir = writable_copy(src, tmp / "m");
-  fs::remove(dir / "manifests/index.spack");
-  mirrors::FileMirrorStore store(dir);
-  const auto p = of(incremental_equals_full(store), Layout::oci);
-  EXPECT_FALSE(p.incremental);
-  EXPECT_NE(p.full_reason.find("OCI"), std::string::npos) << p.full_reason;
-  EXPECT_EQ(oci_index(dir), oci_index(src));
-}
-
 // --- Generated caches: specs sharing dependencies, added, removed and
 // rewritten at random; the index checked against the generator's own model.
 
