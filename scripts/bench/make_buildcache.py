@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes a synthetic Spack buildcache for the sync benchmark.
+"""Writes a synthetic Spack buildcache for the sync and update-index benchmarks.
 
-  make_buildcache.py DIR [--specs 333] [--total-mib 2048] [--seed 1] [--layout v3|oci]
+  make_buildcache.py DIR [--specs 333] [--total-mib 2048] [--seed 1] [--layout v3|oci|v2]
+                         [--age-hours H]
 
 v3: every spec gets a gzip'd v5 spec blob, a tarball blob of random (so
 incompressible) bytes and a spec manifest, as Spack 1.x writes them
@@ -9,6 +10,10 @@ incompressible) bytes and a spec manifest, as Spack 1.x writes them
 oci: a registry dump (blobs/sha256/<hex>, manifests/<tag>, tags/list) with,
 per spec, an image config holding the spec file, the tarball as its one
 layer and the image manifest (spack-formats.md section 2); the same tarballs.
+v2: build_cache/<stem>.spec.json (with binary_cache_checksum) and the
+tarball at build_cache/<arch>/<compiler>/<name>-<version>/<stem>.spack.
+--age-hours sets the modification time of every file written H hours back
+(a cache pushed earlier than its index, as on a mirror in use).
 Tarball sizes follow a skewed spread (many small, a few of 60-200 MiB, so
 multipart uploads happen) scaled to --total-mib. The index is left out on
 purpose: `buildcache sync` publishes one at the destination.
@@ -19,6 +24,7 @@ import hashlib
 import json
 import os
 import random
+import time
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 
@@ -61,7 +67,8 @@ def main():
     ap.add_argument("--specs", type=int, default=333)
     ap.add_argument("--total-mib", type=int, default=2048)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--layout", choices=["v3", "oci"], default="v3")
+    ap.add_argument("--layout", choices=["v3", "oci", "v2"], default="v3")
+    ap.add_argument("--age-hours", type=float, default=0)
     a = ap.parse_args()
     random.seed(a.seed)
     weights = [random.paretovariate(1.2) for _ in range(a.specs)]
@@ -73,6 +80,7 @@ def main():
         with open(os.path.join(a.dir, "v3", "layout.json"), "w") as f:
             f.write('{"signing": "gpg"}')
     tags = []
+    written = []
     for i, w in enumerate(weights):
         name, version = "bench%d" % i, "1.%d" % (i % 10)
         h = "".join(random.choice(ALPHABET) for _ in range(32))
@@ -80,6 +88,9 @@ def main():
         doc = spec_document(name, version, h)
         if a.layout == "oci":
             write_oci_image(a.dir, name, version, h, doc, tarball, tags)
+            continue
+        if a.layout == "v2":
+            written += write_v2_spec(a.dir, name, version, h, doc, tarball)
             continue
         spec = gzip.compress(json.dumps(doc, separators=(",", ":")).encode(), mtime=0)
         records = []
@@ -89,12 +100,34 @@ def main():
                             "checksumAlgorithm": "sha256", "checksum": write_blob(a.dir, data)})
         mdir = os.path.join(a.dir, "v3", "manifests", "spec", name)
         os.makedirs(mdir, exist_ok=True)
-        with open(os.path.join(mdir, "%s-%s-%s.spec.manifest.json" % (name, version, h)), "w") as f:
+        manifest = os.path.join(mdir, "%s-%s-%s.spec.manifest.json" % (name, version, h))
+        with open(manifest, "w") as f:
             f.write(token_per_line({"version": 3, "data": records}))
+        written += [manifest] + [blob_path(a.dir, r["checksum"]) for r in records]
     if a.layout == "oci":
         os.makedirs(os.path.join(a.dir, "tags"), exist_ok=True)
         with open(os.path.join(a.dir, "tags", "list"), "w") as f:
             f.write(json.dumps({"name": "bench/buildcache", "tags": tags}, separators=(",", ":")))
+    if a.age_hours:
+        when = time.time() - a.age_hours * 3600
+        for path in written:
+            os.utime(path, (when, when))
+
+
+def write_v2_spec(root, name, version, h, doc, tarball):
+    """A layout v2 entry: spec file directly in build_cache/, tarball below."""
+    stem = "linux-debian12-x86_64_v3-none-none-%s-%s-%s" % (name, version, h)
+    tdir = os.path.join(root, "build_cache", "linux-debian12-x86_64_v3", "none-none", "%s-%s" % (name, version))
+    os.makedirs(tdir, exist_ok=True)
+    tpath = os.path.join(tdir, stem + ".spack")
+    with open(tpath, "wb") as f:
+        f.write(tarball)
+    spec = dict(doc)
+    spec["binary_cache_checksum"] = {"hash_algorithm": "sha256", "hash": hashlib.sha256(tarball).hexdigest()}
+    spath = os.path.join(root, "build_cache", stem + ".spec.json")
+    with open(spath, "w") as f:
+        f.write(json.dumps(spec, separators=(",", ":")))
+    return [tpath, spath]
 
 
 def write_oci_image(root, name, version, h, doc, tarball, tags):

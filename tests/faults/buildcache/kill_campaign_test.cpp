@@ -88,6 +88,55 @@ TEST(BuildcacheKill, UpdateIndexBeforeEachRenameAndUnlink) {
   }
 }
 
+// update-index from a valid index with one spec deleted since: the
+// incremental path (the other specs' records copied from the index), killed
+// before each rename/unlink, then rerun.
+TEST(BuildcacheKill, IncrementalUpdateIndexBeforeEachRenameAndUnlink) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"fixtures/spack/buildcache-v3-unsigned",
+       "v3/manifests/spec/peerhello/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spec.manifest.json"},
+      {"fixtures/spack/buildcache-v2-unsigned",
+       "build_cache/linux-debian12-x86_64_v4-gcc-12.2.0-peerhello-1.0-bfrqcmmn2zcr4t7jb7ofu5afpwvibri3.spec.json"}};
+  for (const auto& [rel, gone] : cases) {
+    SPACKEXT_REQUIRE_FIXTURE(src, rel);
+    TempDir home;
+    const auto m = home / "m";
+    // Pushed two days ago, indexed one day ago (outside the rewrite margin), one spec deleted since.
+    const auto fresh = [&, gone = gone] {
+      fs::remove_all(m);
+      writable_copy(src, m);
+      fs::remove(m / gone);
+      const auto now = fs::file_time_type::clock::now();
+      for (auto& e : fs::recursive_directory_iterator(m))
+        if (e.is_regular_file()) fs::last_write_time(e.path(), now - 48h);
+      for (const char* idx : {"v3/manifests/index/index.manifest.json", "build_cache/index.json",
+                              "build_cache/index.json.hash"})
+        if (fs::exists(m / idx)) fs::last_write_time(m / idx, now - 24h);
+    };
+    fresh();
+    auto count = home / "count";
+    auto first = run({"--json", "buildcache", "update-index", m.string()}, home.path(), {}, m.string(), count);
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    const auto report = nlohmann::json::parse(first.out)["indexes"][0];
+    ASSERT_EQ(report["mode"], "incremental") << rel << ": " << first.out;
+    ASSERT_EQ(report["removed"], 1) << rel << ": " << first.out;
+    const auto total = moments(count);
+    ASSERT_GT(total, 0) << rel;
+    const auto expected = published(m);
+    for (long k : spread(total, trials(4))) {
+      const auto trial = std::string(rel) + " kill before moment " + std::to_string(k) + "/" + std::to_string(total);
+      fresh();
+      auto killed = run({"buildcache", "update-index", m.string()}, home.path(), "any:" + std::to_string(k), m.string());
+      EXPECT_EQ(killed.signal, SIGKILL) << trial << ": " << killed.err;
+      auto again = run({"buildcache", "update-index", m.string()}, home.path());
+      ASSERT_EQ(again.exit_code, 0) << trial << ": " << again.err;
+      auto now = published(m);
+      for (const auto& f : expected) EXPECT_TRUE(now.count(f)) << trial << ": lost " << f;
+      expect_consistent(m, home.path(), trial);
+    }
+  }
+}
+
 // prune of one old spec (and its blobs), killed at each of its deletes and
 // publishes, then rerun: the old spec gone, every other one intact.
 TEST(BuildcacheKill, PruneBeforeEachRenameAndUnlink) {

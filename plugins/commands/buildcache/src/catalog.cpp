@@ -30,6 +30,17 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
+constexpr std::string_view kV3ManifestSuffix = ".spec.manifest.json";
+constexpr std::string_view kV2SpecSuffix = ".spec.json";
+constexpr std::string_view kV2SignedSuffix = ".spec.json.sig";
+
+// build_cache/<stem>.spec.json[.sig] -> <stem> (the tarball is <stem>.spack).
+std::string v2_stem(std::string_view key) {
+  auto name = key.substr(kV2Dir.size());
+  return std::string(name.substr(0, name.size() - (ends_with(name, kV2SignedSuffix) ? kV2SignedSuffix.size()
+                                                                                   : kV2SpecSuffix.size())));
+}
+
 // One record of a v3 manifest.
 struct ManifestRecord {
   std::string media_type;
@@ -95,7 +106,7 @@ class Scanner {
   void run() {
     cat_.mirror = store_.url();
     if (options_.listing)
-      cat_.objects.insert(options_.listing->begin(), options_.listing->end());
+      cat_.objects = *options_.listing;
     else
       store_.list("", [&](const ObjectInfo& o) { cat_.objects.emplace(o.key, o); });
     if (cat_.objects.count(std::string(kOciTags))) scan_oci();
@@ -151,18 +162,17 @@ class Scanner {
   }
 
   void scan_v3() {
-    std::vector<std::string> manifests, keys;
-    for (const auto& [key, info] : cat_.objects) {
-      if (starts_with(key, kV3SpecManifests) && ends_with(key, ".spec.manifest.json")) manifests.push_back(key);
+    const auto manifests = spec_metadata_keys(cat_.objects, Layout::v3);
+    std::vector<std::string> keys;
+    for (const auto& [key, info] : cat_.objects)
       if (starts_with(key, kV3KeyManifests) && ends_with(key, ".manifest.json")) keys.push_back(key);
-    }
     bool has_layout = cat_.objects.count("v3/layout.json") > 0;
     if (manifests.empty() && keys.empty() && !has_layout && !cat_.objects.count(std::string(kV3IndexManifest)))
       return;
     cat_.layouts.insert(Layout::v3);
     if (!has_layout) problem("v3/layout.json", "missing (Spack expects it in a layout v3 mirror)");
     each(manifests, [&](const std::string& key) {
-      if (reuse_known(key)) return;
+      if (options_.unread.count(key) || reuse_known(key)) return;
       auto text = read_object(store_, key);
       auto records = parse_manifest(text, where(key));
       CacheEntry e;
@@ -196,7 +206,7 @@ class Scanner {
         if (r.media_type == "application/pgp-keys") cat_.public_keys.push_back(v3_blob_key(r.checksum));
       }
     });
-    if (cat_.objects.count(std::string(kV3IndexManifest))) {
+    if (cat_.objects.count(std::string(kV3IndexManifest)) && !options_.unread_indexes.count(Layout::v3)) {
       IndexState st;
       st.layout = Layout::v3;
       st.key = kV3IndexManifest;
@@ -218,25 +228,17 @@ class Scanner {
   void scan_v2() {
     // Spec files sit directly in build_cache/; tarballs are found by name.
     std::unordered_map<std::string, std::string> tarballs;  // file name -> key
-    std::map<std::string, std::string> spec_files;          // stem -> key (.sig preferred)
-    for (const auto& [key, info] : cat_.objects) {
-      if (!starts_with(key, kV2Dir)) continue;
-      auto rest = std::string_view(key).substr(kV2Dir.size());
-      if (ends_with(key, ".spack")) tarballs.emplace(key.substr(key.rfind('/') + 1), key);
-      if (rest.find('/') != std::string_view::npos) continue;
-      if (ends_with(rest, ".spec.json.sig"))
-        spec_files[std::string(rest.substr(0, rest.size() - 14))] = key;
-      else if (ends_with(rest, ".spec.json"))
-        spec_files.emplace(std::string(rest.substr(0, rest.size() - 10)), key);
-    }
+    for (const auto& [key, info] : cat_.objects)
+      if (starts_with(key, kV2Dir) && ends_with(key, ".spack")) tarballs.emplace(key.substr(key.rfind('/') + 1), key);
+    const auto spec_files = spec_metadata_keys(cat_.objects, Layout::v2);
     bool has_index = cat_.objects.count(std::string(kV2Index)) > 0;
     if (spec_files.empty() && tarballs.empty() && !has_index) return;
     cat_.layouts.insert(Layout::v2);
-    std::vector<std::pair<std::string, std::string>> items(spec_files.begin(), spec_files.end());
-    parallel_for(items.size(), options_.jobs, [&](std::size_t i) {
-      const auto& [stem, key] = items[i];
+    parallel_for(spec_files.size(), options_.jobs, [&](std::size_t i) {
+      const auto& key = spec_files[i];
+      const auto stem = v2_stem(key);
       try {
-        if (reuse_known(key)) return;
+        if (options_.unread.count(key) || reuse_known(key)) return;
         auto text = read_object(store_, key);
         CacheEntry e;
         e.layout = Layout::v2;
@@ -267,7 +269,7 @@ class Scanner {
     });
     for (const auto& [key, info] : cat_.objects)
       if (starts_with(key, "build_cache/_pgp/") && ends_with(key, ".pub")) cat_.public_keys.push_back(key);
-    if (has_index) {
+    if (has_index && !options_.unread_indexes.count(Layout::v2)) {
       IndexState st;
       st.layout = Layout::v2;
       st.key = kV2Index;
@@ -386,6 +388,42 @@ std::string to_string(Layout l) {
     case Layout::oci: return "oci";
   }
   return "?";
+}
+
+std::vector<std::string> spec_metadata_keys(const std::map<std::string, ObjectInfo>& objects, Layout layout) {
+  std::vector<std::string> out;
+  if (layout == Layout::v3) {
+    for (auto it = objects.lower_bound(std::string(kV3SpecManifests));
+         it != objects.end() && starts_with(it->first, kV3SpecManifests); ++it)
+      if (ends_with(it->first, kV3ManifestSuffix)) out.push_back(it->first);
+  } else if (layout == Layout::v2) {
+    std::map<std::string, std::string> by_stem;  // .sig preferred
+    for (auto it = objects.lower_bound(std::string(kV2Dir)); it != objects.end() && starts_with(it->first, kV2Dir);
+         ++it) {
+      const auto& key = it->first;
+      if (key.find('/', kV2Dir.size()) != std::string::npos) continue;
+      if (ends_with(key, kV2SignedSuffix))
+        by_stem[v2_stem(key)] = key;
+      else if (ends_with(key, kV2SpecSuffix))
+        by_stem.emplace(v2_stem(key), key);
+    }
+    for (auto& [stem, key] : by_stem) out.push_back(std::move(key));
+  }
+  return out;
+}
+
+std::string hash_in_key(std::string_view key) {
+  for (auto suffix : {kV3ManifestSuffix, kV2SignedSuffix, kV2SpecSuffix}) {
+    if (!ends_with(key, suffix)) continue;
+    auto stem = key.substr(0, key.size() - suffix.size());
+    auto hash = stem.substr(stem.rfind('-') + 1);  // npos + 1 == 0: the whole stem
+    // Spack's DAG hashes: 32 characters of base32 (a-z, 2-7).
+    const bool is_hash = hash.size() == 32 && std::all_of(hash.begin(), hash.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
+    });
+    return is_hash && hash.size() < stem.size() ? std::string(hash) : std::string();
+  }
+  return {};
 }
 
 std::string v3_blob_key(const std::string& sha256) { return "blobs/sha256/" + sha256.substr(0, 2) + "/" + sha256; }

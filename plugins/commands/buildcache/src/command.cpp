@@ -332,6 +332,7 @@ class Runner {
     auto m = open(one(p, "update-index", "NAME or URL"), /*push=*/true);
     IndexUpdateOptions io;
     io.skip_broken = p.given("skip-broken");
+    io.incremental = !p.given("full");
     auto broken = nlohmann::json::array();
     io.on_broken = [&](const Problem& pr) {
       host_.logger()->warn("skipped {}: {}", pr.object, pr.message);
@@ -343,11 +344,23 @@ class Runner {
     for (const auto& pi : published) {
       if (pi.changed)
         host_.bus().publish(topic, {{"mirror", redact_url(m.url)}, {"key", pi.key}, {"sha256", pi.sha256}}, "buildcache");
-      arr.push_back({{"layout", to_string(pi.layout)}, {"key", pi.key}, {"sha256", pi.sha256},
-                     {"specs", pi.specs}, {"changed", pi.changed}});
-      if (!json())
-        inv_.out << "index " << to_string(pi.layout) << ": " << pi.specs << " spec(s), "
-                 << (pi.changed ? "published " : "unchanged ") << pi.key << "\n";
+      nlohmann::json item{{"layout", to_string(pi.layout)}, {"key", pi.key}, {"sha256", pi.sha256},
+                          {"specs", pi.specs}, {"changed", pi.changed},
+                          {"mode", pi.incremental ? "incremental" : "full"}};
+      if (pi.incremental)
+        item.update({{"added", pi.added}, {"removed", pi.removed}, {"rewritten", pi.changed_specs},
+                     {"reused", pi.reused}});
+      if (!pi.full_reason.empty()) item["full_reason"] = pi.full_reason;
+      arr.push_back(item);
+      if (json()) continue;
+      inv_.out << "index " << to_string(pi.layout) << ": " << pi.specs << " spec(s), "
+               << (pi.changed ? "published " : "unchanged ") << pi.key;
+      if (pi.incremental)
+        inv_.out << " (incremental: " << pi.added << " added, " << pi.removed << " removed, " << pi.changed_specs
+                 << " rewritten, " << pi.reused << " reused)";
+      inv_.out << "\n";
+      if (!pi.full_reason.empty())
+        inv_.out << "  rebuilt in full: " << pi.full_reason << "\n";
     }
     if (json())
       inv_.out << nlohmann::json{{"mirror", redact_url(m.url)}, {"indexes", arr}, {"skipped_broken", broken}}.dump(2)

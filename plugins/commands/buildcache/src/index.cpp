@@ -8,6 +8,7 @@
 #include <spackext/errors.hpp>
 
 #include "buildcache/spack_json.hpp"
+#include "buildcache/stored_index.hpp"
 
 namespace spackext::buildcache {
 
@@ -237,55 +238,75 @@ void IndexBuilder::add_spec_file(const Json& spec_file, const std::string& where
     for (const auto& n : spec_file["spec"]["nodes"]) converted.push_back(node_as_v5(n, parsed.spec_version));
   }
   const auto& nodes = convert ? converted : spec_file["spec"]["nodes"];
-  std::unordered_map<std::string, const Json*> by_hash;
-  for (const auto& n : nodes) by_hash.emplace(n["hash"].get<std::string>(), &n);
+  // The file's nodes by hash; their text is made when one is recorded (or compared).
+  struct FileNodes {
+    std::unordered_map<std::string, const Json*> by_hash;
+    mutable std::unordered_map<std::string, std::string> texts;
+    bool has(const std::string& h) const { return by_hash.count(h) > 0; }
+    std::vector<std::string> dependencies(const std::string& h) const {
+      std::vector<std::string> out;
+      const Json& node = *by_hash.at(h);
+      if (auto deps = node.find("dependencies"); deps != node.end())
+        for (const auto& d : *deps) out.push_back(d["hash"].get<std::string>());
+      return out;
+    }
+    const std::string& text(const std::string& h) const {
+      auto it = texts.find(h);
+      return it != texts.end() ? it->second : texts.emplace(h, dump_compact(*by_hash.at(h))).first->second;
+    }
+  } file;
+  for (const auto& n : nodes) file.by_hash.emplace(n["hash"].get<std::string>(), &n);
+  if (compare_with_)
+    for (const auto& [h, node] : file.by_hash)
+      if (const auto* stored = compare_with_->find(h); stored && stored->text != file.text(h)) ++differing_;
   const auto root = nodes.front()["hash"].get<std::string>();
   std::vector<std::string> stack;
-  visit(root, by_hash, stack);
+  visit(root, file, stack);
+  in_buildcache_[root] = true;
+}
+
+void IndexBuilder::add_stored_spec(const std::string& root, const StoredIndex& index) {
+  struct StoredNodes {
+    const StoredIndex& index;
+    bool has(const std::string& h) const { return index.find(h) != nullptr; }
+    std::vector<std::string> dependencies(const std::string& h) const {
+      const auto& deps = index.find(h)->dependencies;
+      return {deps.begin(), deps.end()};
+    }
+    std::string text(const std::string& h) const { return std::string(index.find(h)->text); }
+  } stored{index};
+  std::vector<std::string> stack;
+  visit(root, stored, stack);
   in_buildcache_[root] = true;
 }
 
 // Post-order over dependency edges (sorted by name in the file), so every
 // node follows its dependencies, as in Spack's database.
-void IndexBuilder::visit(const std::string& hash,
-                         const std::unordered_map<std::string, const Json*>& nodes,
-                         std::vector<std::string>& stack) {
+template <class Source>
+void IndexBuilder::visit(const std::string& hash, const Source& source, std::vector<std::string>& stack) {
   if (nodes_.count(hash) || std::find(stack.begin(), stack.end(), hash) != stack.end()) return;
-  auto it = nodes.find(hash);
-  if (it == nodes.end()) return;  // dependency not in this file: nothing to record
+  if (!source.has(hash)) return;  // dependency not in this file: nothing to record
   stack.push_back(hash);
-  if (auto deps = it->second->find("dependencies"); deps != it->second->end())
-    for (const auto& d : *deps) visit(d["hash"].get<std::string>(), nodes, stack);
+  auto deps = source.dependencies(hash);
+  for (const auto& d : deps) visit(d, source, stack);
   stack.pop_back();
-  nodes_.emplace(hash, *it->second);
+  nodes_.emplace(hash, Node{source.text(hash), std::move(deps)});
   order_.push_back(hash);
 }
 
 std::string IndexBuilder::json_text() const {
   std::unordered_map<std::string, int> refs;
   for (const auto& h : order_) {
-    const auto& node = nodes_.at(h);
-    if (auto deps = node.find("dependencies"); deps != node.end()) {
-      std::unordered_set<std::string> seen;
-      for (const auto& d : *deps) {
-        auto dh = d["hash"].get<std::string>();
-        if (nodes_.count(dh) && seen.insert(dh).second) ++refs[dh];
-      }
-    }
+    std::unordered_set<std::string_view> seen;
+    for (const auto& d : nodes_.at(h).dependencies)
+      if (nodes_.count(d) && seen.insert(d).second) ++refs[d];
   }
-  Json installs = Json::object();
+  IndexTextWriter out(db_version_);
   for (const auto& h : order_) {
-    Json rec = Json::object();
-    rec["spec"] = nodes_.at(h);
-    rec["ref_count"] = refs[h];
     auto ib = in_buildcache_.find(h);
-    rec["in_buildcache"] = ib != in_buildcache_.end() && ib->second;
-    installs[h] = std::move(rec);
+    out.add(h, nodes_.at(h).text, refs[h], ib != in_buildcache_.end() && ib->second);
   }
-  Json db = Json::object();
-  db["database"]["version"] = db_version_;
-  db["database"]["installs"] = std::move(installs);
-  return dump_compact(db);
+  return std::move(out).finish();
 }
 
 }  // namespace spackext::buildcache

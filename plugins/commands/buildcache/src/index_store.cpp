@@ -6,6 +6,7 @@
 
 #include "buildcache/clearsign.hpp"
 #include "buildcache/digest.hpp"
+#include "buildcache/incremental_index.hpp"
 #include "buildcache/oci_tags.hpp"
 #include "buildcache/spack_json.hpp"
 #include "buildcache/verify.hpp"
@@ -77,6 +78,80 @@ std::string db_version_for(const Catalog& cat, Layout layout) {
   return layout == Layout::v2 ? "7" : "8";
 }
 
+// An incremental update found that copying from the stored index would not
+// give what a full rebuild writes.
+struct RebuildInFull : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Plans each layout's update from its stored index, listing only the
+// metadata folders (v3/, build_cache/): the blobs are two thirds of a v3
+// cache's objects, and only those of the specs read are looked up
+// (look_up_blobs). `scan` is set to use that listing and to leave out what
+// the plans copy. A store with an OCI layout, or a layout that needs a full
+// rebuild, is listed whole by the scan as before.
+std::map<Layout, PlanOutcome> plan_layouts(MirrorStore& store, const IndexUpdateOptions& options, ScanOptions& scan) {
+  std::map<Layout, PlanOutcome> out;
+  if (store.stat("tags/list")) {
+    for (auto layout : {Layout::v2, Layout::v3})
+      out[layout].full_reason = "the store holds an OCI layout too, which is scanned (and indexed) in full";
+    return out;
+  }
+  auto listing = std::make_shared<std::map<std::string, ObjectInfo>>();
+  for (const char* folder : {"v3/", "build_cache/"})
+    store.list(folder, [&](const ObjectInfo& o) { listing->emplace(o.key, o); });
+  bool all_planned = true;
+  for (auto [layout, folder] : {std::pair{Layout::v2, "build_cache/"}, std::pair{Layout::v3, "v3/"}}) {
+    auto outcome = plan_incremental(store, *listing, layout, options.exclude);
+    const auto first = listing->lower_bound(folder);
+    const bool present = first != listing->end() && first->first.rfind(folder, 0) == 0;
+    if (outcome.plan) {
+      scan.unread.insert(outcome.plan->unread.begin(), outcome.plan->unread.end());
+      scan.unread_indexes.insert(layout);
+    } else if (present) {
+      all_planned = false;
+    }
+    out.emplace(layout, std::move(outcome));
+  }
+  if (all_planned) scan.listing = std::move(listing);
+  return out;
+}
+
+// With a listing of the metadata folders only, the catalog lacks the blobs
+// of the entries read; they are looked up one by one (a few, by design).
+void look_up_blobs(MirrorStore& store, Catalog& cat) {
+  for (const auto& e : cat.entries)
+    for (const BlobRef* b : {&e.tarball, e.spec_blob ? &*e.spec_blob : nullptr})
+      if (b && !cat.objects.count(b->key))
+        if (auto st = store.stat(b->key)) cat.objects.emplace(b->key, *st);
+}
+
+// Adds the specs read and the specs copied in the order a full rebuild
+// visits them (by name, version, hash), so the index comes out the same.
+void add_incrementally(IndexBuilder& builder, const std::string& mirror, const std::vector<const CacheEntry*>& read,
+                       const IncrementalPlan& plan) {
+  struct Item {
+    std::string_view name, version, hash;
+    const CacheEntry* entry;  // nullptr: copied from the stored index
+  };
+  std::vector<Item> items;
+  items.reserve(read.size() + plan.reused.size());
+  for (const auto* e : read) items.push_back({e->spec.name, e->spec.version, e->spec.hash, e});
+  for (const auto& h : plan.reused) {
+    const auto* node = plan.current->find(h);
+    items.push_back({node->name, node->version, h, nullptr});
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return std::tie(a.name, a.version, a.hash) < std::tie(b.name, b.version, b.hash);
+  });
+  builder.compare_with(plan.current.get());
+  for (const auto& item : items)
+    if (item.entry)
+      builder.add_spec_file(item.entry->spec_file, mirror + ": " + item.entry->metadata_key);
+    else
+      builder.add_stored_spec(std::string(item.hash), *plan.current);
+}
+
 }  // namespace
 
 std::optional<LoadedIndex> load_index(MirrorStore& store) {
@@ -106,6 +181,8 @@ std::optional<LoadedIndex> load_index(MirrorStore& store) {
 
 std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdateOptions& options) {
   if (!store.pushable()) throw Error(store.url() + " is not pushable: cannot update its index");
+  bool reported = false;
+  std::string full_reason;  // set when an incremental update found it must rebuild in full
   for (int attempt = 1;; ++attempt) {
     // The version of each "last-written" object before we rebuild.
     // A caller's listing serves the first attempt only; a retry (another
@@ -122,7 +199,10 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdate
         before[k] = std::nullopt;
       }
     }
+    const auto plans = options.incremental && full_reason.empty() ? plan_layouts(store, options, scan)
+                                                                  : std::map<Layout, PlanOutcome>();
     auto cat = scan_mirror(store, scan);
+    if (scan.listing) look_up_blobs(store, cat);
     // Nothing is left out silently: unreadable or incomplete entries stop
     // the update, or (skip_broken) are reported one by one.
     // (Problems with objects that do not exist, such as a tag without its
@@ -143,23 +223,42 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdate
       throw Error(store.url() + ": cannot index " + std::to_string(broken.size()) +
                   " object(s); fix or remove them, or pass --skip-broken to index the rest:" + names);
     }
-    if (options.on_broken && attempt == 1)
+    if (options.on_broken && !reported)
       for (const auto& b : broken) options.on_broken(b);
+    reported = true;
     std::vector<PublishedIndex> out;
     try {
       for (auto layout : cat.layouts) {
-        const auto db_version = db_version_for(cat, layout);
+        const auto planned = plans.find(layout);
+        const IncrementalPlan* plan =
+            planned != plans.end() && planned->second.plan ? &*planned->second.plan : nullptr;
+        const auto db_version = plan && !plan->current->db_version().empty() ? plan->current->db_version()
+                                                                             : db_version_for(cat, layout);
         IndexBuilder builder(db_version);
-        std::size_t specs = 0;
+        std::vector<const CacheEntry*> entries;
         for (const auto& e : cat.entries)
-          if (e.layout == layout && !skipped.count(&e) && !options.exclude.count(e.metadata_key)) {
-            builder.add_spec_file(e.spec_file, cat.mirror + ": " + e.metadata_key);
-            ++specs;
-          }
+          if (e.layout == layout && !skipped.count(&e) && !options.exclude.count(e.metadata_key)) entries.push_back(&e);
+        const std::size_t specs = entries.size() + (plan ? plan->reused.size() : 0);
+        if (plan) {
+          add_incrementally(builder, cat.mirror, entries, *plan);
+          if (builder.differing()) throw RebuildInFull(std::to_string(builder.differing()) +
+                                                       " node(s) of the specs read differ from the index's copies");
+        } else {
+          for (const auto* e : entries) builder.add_spec_file(e->spec_file, cat.mirror + ": " + e->metadata_key);
+        }
         const auto text = builder.json_text();
         const auto sha = sha256_hex(text);
         PublishedIndex p{layout, {}, sha, specs, true};
-        std::string current_sha;
+        if (plan) {
+          p.incremental = true;
+          p.added = plan->added, p.removed = plan->removed, p.changed_specs = plan->changed;
+          p.reused = plan->reused.size();
+        } else if (options.incremental) {
+          p.full_reason = !full_reason.empty() ? full_reason
+                          : planned != plans.end() ? planned->second.full_reason
+                                                   : "indexes of the OCI layout are always rebuilt in full";
+        }
+        std::string current_sha = plan ? plan->current_sha256 : std::string();
         for (const auto& i : cat.indexes)
           if (i.layout == layout && i.error.empty()) current_sha = i.actual_sha256;
         if (layout == Layout::v3) {
@@ -216,6 +315,11 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdate
         out.push_back(p);
       }
       return out;
+    } catch (const RebuildInFull& e) {
+      // Not another writer: start over reading everything (a layout already
+      // published on this pass is rebuilt to the same bytes, found unchanged).
+      full_reason = e.what();
+      --attempt;
     } catch (const PreconditionFailed& e) {
       if (attempt >= options.max_attempts)
         throw Error(store.url() + ": index changed by another writer " + std::to_string(attempt) +

@@ -22,6 +22,11 @@ namespace spackext::buildcache {
 enum class Layout { v2, v3, oci };
 std::string to_string(Layout l);
 
+// Where each layout's index is published (the object readers look at first).
+inline constexpr std::string_view kV3IndexManifestKey = "v3/manifests/index/index.manifest.json";
+inline constexpr std::string_view kV2IndexKey = "build_cache/index.json";
+inline constexpr std::string_view kV2IndexHashKey = "build_cache/index.json.hash";
+
 // A stored object some metadata refers to, with what it must hash to.
 struct BlobRef {
   std::string key;
@@ -82,9 +87,26 @@ struct ScanOptions {
   std::shared_ptr<const std::map<std::string, CacheEntry>> known;
   // The store's objects as the caller has just listed them, taken instead of
   // listing again (a listing of a thousand objects is most of a sync that
-  // has nothing to copy).
+  // has nothing to copy; an incremental index update lists only the metadata
+  // folders, and looks up the blobs of the entries read itself).
   std::shared_ptr<const std::map<std::string, ObjectInfo>> listing;
+  // v2/v3 spec metadata keys the caller takes from elsewhere (an incremental
+  // index update reuses their records from the current index): not read, no
+  // entry in the catalog.
+  std::set<std::string> unread;
+  // Layouts whose index is not read (no IndexState in the catalog): an
+  // incremental index update reads the one it starts from itself.
+  std::set<Layout> unread_indexes;
 };
+
+// The spec metadata keys of one layout (v2 or v3) in a listing: v3 spec
+// manifests; v2 spec files directly in build_cache/, a `.spec.json.sig`
+// preferred over the `.spec.json` of the same name. Sorted.
+std::vector<std::string> spec_metadata_keys(const std::map<std::string, ObjectInfo>& objects, Layout layout);
+// The DAG hash a v2/v3 spec metadata key ends with
+// (<name>-<version>-<hash>.spec.manifest.json, <stem>-<hash>.spec.json[.sig]);
+// "" when the key names none.
+std::string hash_in_key(std::string_view key);
 
 // Reads the whole metadata of a mirror (not the tarballs).
 Catalog scan_mirror(MirrorStore& store, const ScanOptions& options = {});

@@ -37,22 +37,40 @@ inline BuildcacheIndex parse_index(const char* text, const std::string& where) {
 // Builds the index Spack's update-index writes from spec files (each a
 // spec-file document): every node of every spec, dependencies first,
 // `in_buildcache` true for the roots, `ref_count` = number of nodes with an
-// edge to it. Output is compact JSON like Spack's.
+// edge to it. Output is compact JSON like Spack's. A spec can also come from
+// a stored index (its nodes copied as they are there); the result is the
+// same as from its spec file when the stored index is canonical and its
+// nodes are the spec files' (see differing()).
+class StoredIndex;
 class IndexBuilder {
  public:
   explicit IndexBuilder(std::string db_version = "8") : db_version_(std::move(db_version)) {}
   // Adds a spec file document; its first node is the buildcache entry.
   void add_spec_file(const Json& spec_file, const std::string& where);
+  // Adds the spec whose root is `root` in `index`, with the nodes it reaches there.
+  void add_stored_spec(const std::string& root, const StoredIndex& index);
+  // Compares every node of the spec files added from now on with `index`'s
+  // node of the same hash: a node whose bytes differ (one DAG hash, two
+  // texts) makes which copy a rebuild keeps depend on the order it visits
+  // spec files, so copying from `index` would not be exact.
+  void compare_with(const StoredIndex* index) { compare_with_ = index; }
+  std::size_t differing() const { return differing_; }
   std::string json_text() const;
   std::size_t size() const { return order_.size(); }
 
  private:
-  void visit(const std::string& hash, const std::unordered_map<std::string, const Json*>& nodes,
-             std::vector<std::string>& stack);
+  struct Node {
+    std::string text;                       // compact JSON of the node dict
+    std::vector<std::string> dependencies;  // hashes, in the node's order
+  };
+  template <class Source>
+  void visit(const std::string& hash, const Source& source, std::vector<std::string>& stack);
   std::string db_version_;
   std::vector<std::string> order_;
-  std::unordered_map<std::string, Json> nodes_;
+  std::unordered_map<std::string, Node> nodes_;
   std::unordered_map<std::string, bool> in_buildcache_;
+  const StoredIndex* compare_with_ = nullptr;
+  std::size_t differing_ = 0;
 };
 
 }  // namespace spackext::buildcache

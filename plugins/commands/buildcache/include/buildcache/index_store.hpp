@@ -34,6 +34,11 @@ struct PublishedIndex {
   std::string sha256;
   std::size_t specs = 0;
   bool changed = false;  // false when the stored index was already this one
+  // Incremental updates: started from the stored index (else rebuilt in full,
+  // for full_reason), with what was read and what was copied.
+  bool incremental = false;
+  std::string full_reason;
+  std::size_t added = 0, removed = 0, changed_specs = 0, reused = 0;
 };
 
 struct IndexUpdateOptions {
@@ -47,6 +52,13 @@ struct IndexUpdateOptions {
   // Metadata keys to index as if already deleted (prune publishes the index
   // without what it is about to delete, before deleting it).
   std::set<std::string> exclude;
+  // Start from the stored v2/v3 index and read only the spec metadata that
+  // is new or rewritten since (incremental_index.hpp); a layout whose index
+  // cannot be the starting point is rebuilt in full, saying why. The result
+  // is the index a full rebuild writes, with one exception kept for speed:
+  // the v3 blobs (tarball, spec) of specs whose manifest did not change
+  // are not looked for again.
+  bool incremental = false;
 };
 
 // Rebuilds the index of every layout in the catalog from its complete

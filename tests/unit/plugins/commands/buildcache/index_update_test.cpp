@@ -64,6 +64,15 @@ TEST(UpdateIndex, OciRebuildEqualsSpackIndex) {
   update_indexes(store);
   EXPECT_EQ(oci_index(dir), oci_index(src));
   EXPECT_EQ(json_file(dir / "manifests/index.spack"), json_file(src / "manifests/index.spack"));
+  // OCI indexes have no incremental path: asked for one, the update is a
+  // full rebuild (here finding the index right), and says so.
+  IndexUpdateOptions o;
+  o.incremental = true;
+  const auto again = update_indexes(store, o);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_FALSE(again[0].incremental);
+  EXPECT_FALSE(again[0].changed);
+  EXPECT_NE(again[0].full_reason.find("OCI"), std::string::npos) << again[0].full_reason;
 }
 
 TEST(UpdateIndex, RemovedSpecDisappearsFromTheIndex) {

@@ -17,17 +17,6 @@ using namespace std::chrono_literals;
 const char* kMpi = "v3/manifests/spec/peermpi/peermpi-1.0-52khzykl54qj6thnn2sikydwkxf5oeh5.spec.manifest.json";
 const char* kHello = "v3/manifests/spec/peerhello/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spec.manifest.json";
 
-void age(const fs::path& file, std::chrono::seconds by) {
-  fs::last_write_time(file, fs::file_time_type::clock::now() - by);
-}
-
-// A mirror pushed `by` ago: every object that old (prune never deletes what
-// changed within its clock-skew margin of the start).
-void age_all(const fs::path& dir, std::chrono::seconds by) {
-  for (auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) age(e.path(), by);
-}
-
 // The real file store that records, at its first delete, which specs the
 // published index lists then: what a reader sees while a prune deletes.
 class IndexAtFirstDelete final : public ForwardingStore {

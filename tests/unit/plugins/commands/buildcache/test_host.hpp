@@ -2,6 +2,8 @@
 // registry holding the file:// mirror backend, a bus, and paths in a temp dir.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <sstream>
 
 #include <spdlog/sinks/null_sink.h>
@@ -78,6 +80,19 @@ inline std::filesystem::path writable_copy(const std::filesystem::path& from, co
     fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
   fs::permissions(to, fs::perms::owner_write, fs::perm_options::add);
   return to;
+}
+
+// Sets a file's modification time `by` into the past.
+inline void age(const std::filesystem::path& file, std::chrono::seconds by) {
+  std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now() - by);
+}
+
+// A mirror pushed `by` ago: every object that old (prune never deletes, and
+// an incremental index update never rereads, what changed within its
+// clock-skew margin).
+inline void age_all(const std::filesystem::path& dir, std::chrono::seconds by) {
+  for (auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) age(e.path(), by);
 }
 
 using spackext::testing::ForwardingStore;

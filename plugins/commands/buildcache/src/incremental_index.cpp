@@ -1,0 +1,149 @@
+#include "buildcache/incremental_index.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <spackext/errors.hpp>
+
+#include "buildcache/clearsign.hpp"
+#include "buildcache/digest.hpp"
+#include "buildcache/spack_json.hpp"
+
+namespace spackext::buildcache {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+// The index as stored for the layout, checked against the object that
+// publishes it; a reason instead when it cannot be the starting point.
+struct Current {
+  std::string text;
+  std::string sha256;
+  Clock::time_point published;
+  std::string where;
+  std::string problem;
+};
+
+std::optional<Clock::time_point> modified(const std::map<std::string, ObjectInfo>& listing, std::string_view key) {
+  auto it = listing.find(std::string(key));
+  return it == listing.end() ? std::nullopt : it->second.modified;
+}
+
+Current read_current(MirrorStore& store, const std::map<std::string, ObjectInfo>& listing, Layout layout) {
+  Current c;
+  const auto where = [&](std::string_view key) { return store.url() + ": " + std::string(key); };
+  std::optional<Clock::time_point> published;
+  if (layout == Layout::v3) {
+    if (!listing.count(std::string(kV3IndexManifestKey))) return {.problem = "there is no index yet"};
+    published = modified(listing, kV3IndexManifestKey);
+    const auto manifest = parse_json(json_payload(read_object(store, kV3IndexManifestKey)), where(kV3IndexManifestKey));
+    const auto data = manifest.is_object() ? manifest.value("data", Json::array()) : Json::array();
+    const auto sha = !data.empty() && data[0].is_object() ? data[0].value("checksum", "") : std::string();
+    if (!is_sha256_hex(sha)) return {.problem = where(kV3IndexManifestKey) + " names no sha256 index blob"};
+    const auto key = v3_blob_key(sha);
+    c.text = read_object(store, key);
+    c.sha256 = sha256_hex(c.text);
+    c.where = where(key);
+    if (c.sha256 != sha) return {.problem = "the index blob " + key + " does not hash to its manifest's checksum"};
+  } else {
+    if (!listing.count(std::string(kV2IndexKey))) return {.problem = "there is no index yet"};
+    if (!listing.count(std::string(kV2IndexHashKey)))
+      return {.problem = std::string(kV2IndexHashKey) + " is missing"};
+    const auto a = modified(listing, kV2IndexKey), b = modified(listing, kV2IndexHashKey);
+    if (a && b) published = std::min(*a, *b);  // the earlier write: the safer reference
+    c.text = read_object(store, kV2IndexKey);
+    c.sha256 = sha256_hex(c.text);
+    c.where = where(kV2IndexKey);
+    if (read_object(store, kV2IndexHashKey).substr(0, 64) != c.sha256)
+      return {.problem = std::string(kV2IndexHashKey) + " does not match " + std::string(kV2IndexKey)};
+  }
+  if (!published) return {.problem = "the store gives no modification time for the index"};
+  c.published = *published;
+  return c;
+}
+
+// File names of the v2 tarballs listed (a spec file's tarball is found by name).
+std::unordered_set<std::string> v2_tarball_names(const std::map<std::string, ObjectInfo>& listing) {
+  std::unordered_set<std::string> out;
+  for (auto it = listing.lower_bound("build_cache/"); it != listing.end() && it->first.rfind("build_cache/", 0) == 0;
+       ++it)
+    if (it->first.size() > 6 && it->first.compare(it->first.size() - 6, 6, ".spack") == 0)
+      out.insert(it->first.substr(it->first.rfind('/') + 1));
+  return out;
+}
+
+std::string v2_tarball_name(const std::string& key) {
+  auto name = key.substr(key.rfind('/') + 1);
+  return name.substr(0, name.rfind(".spec.json")) + ".spack";
+}
+
+}  // namespace
+
+PlanOutcome plan_incremental(MirrorStore& store, const std::map<std::string, ObjectInfo>& listing, Layout layout,
+                             const std::set<std::string>& exclude) {
+  if (layout != Layout::v2 && layout != Layout::v3)
+    return {std::nullopt, to_string(layout) + " indexes are always rebuilt in full"};
+  Current current;
+  try {
+    current = read_current(store, listing, layout);
+  } catch (const std::exception& e) {
+    current.problem = std::string("the current index cannot be read: ") + e.what();
+  }
+  if (!current.problem.empty()) return {std::nullopt, current.problem};
+  IncrementalPlan plan;
+  plan.layout = layout;
+  plan.current_sha256 = current.sha256;
+  try {
+    plan.current = std::make_shared<const StoredIndex>(std::move(current.text), current.where);
+  } catch (const std::exception& e) {
+    return {std::nullopt, std::string("the current index cannot be read: ") + e.what()};
+  }
+  if (!plan.current->canonical())
+    return {std::nullopt, "the current index is not in the exact form a rebuild writes"};
+
+  // Listed metadata by the hash its key names.
+  std::unordered_map<std::string, std::vector<const std::string*>> by_hash;
+  const auto keys = spec_metadata_keys(listing, layout);
+  std::vector<const std::string*> unnamed;
+  for (const auto& key : keys) {
+    if (exclude.count(key)) continue;
+    if (auto h = hash_in_key(key); !h.empty())
+      by_hash[h].push_back(&key);
+    else
+      unnamed.push_back(&key);  // read: nothing says which spec it holds
+  }
+  plan.added = unnamed.size();
+  const auto tarballs = layout == Layout::v2 ? v2_tarball_names(listing) : std::unordered_set<std::string>();
+  const auto reusable = [&](const std::string& key) {
+    const auto& info = listing.at(key);
+    if (!info.modified || *info.modified > current.published - kRewriteMargin) return false;
+    // A v2 spec's tarball is found by name in the listing: one gone is an
+    // incomplete entry, which only reading the spec file reports by name.
+    return layout != Layout::v2 || tarballs.count(v2_tarball_name(key)) > 0;
+  };
+  std::unordered_set<std::string_view> roots;
+  for (auto h : plan.current->order()) {
+    const auto* node = plan.current->find(h);
+    if (!node->in_buildcache) continue;
+    roots.insert(h);
+    auto it = by_hash.find(std::string(h));
+    if (it == by_hash.end()) {
+      ++plan.removed;
+      continue;
+    }
+    // One hash under two keys is read: which one a rebuild keeps is not ours to guess.
+    if (it->second.size() == 1 && reusable(*it->second.front())) {
+      plan.unread.insert(*it->second.front());
+      plan.reused.emplace_back(h);
+    } else {
+      plan.changed += it->second.size();
+    }
+  }
+  for (const auto& [h, ks] : by_hash)
+    if (!roots.count(h)) plan.added += ks.size();
+  return {std::move(plan), {}};
+}
+
+}  // namespace spackext::buildcache
