@@ -38,6 +38,11 @@ struct CacheEntry {
   bool signed_ = false;
   BlobRef tarball;
   std::optional<BlobRef> spec_blob;  // v3 spec blob, OCI config blob
+  // OCI: the layers before the entry's own tarball (its dependencies'
+  // tarballs, base-image layers); Catalog::other_blobs lists them too.
+  std::vector<BlobRef> shared_layers;
+  // When the metadata was written; on a registry, which keeps no push time,
+  // the build archive's time from the config (`archive_timestamp`).
   std::optional<std::chrono::system_clock::time_point> modified;
   Json spec_file;                // the spec-file document (for index rebuilds)
 };
@@ -49,6 +54,7 @@ struct IndexState {
   std::optional<BuildcacheIndex> index;
   std::string actual_sha256;  // of the index bytes as read
   std::string error;         // why it could not be read
+  std::string manifest_text;  // OCI: the index tag's manifest as read
 };
 
 // Something wrong with one object of the mirror.
