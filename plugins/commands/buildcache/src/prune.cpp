@@ -1,12 +1,14 @@
 #include "buildcache/prune.hpp"
 
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include <spackext/errors.hpp>
 
 #include "buildcache/index_store.hpp"
 #include "buildcache/oci_tags.hpp"
+#include "buildcache/parallel.hpp"
 
 namespace spackext::buildcache {
 
@@ -197,45 +199,45 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
     update_indexes(store, io);
   }
   const auto changed_cutoff = options.start - options.clock_skew;
-  auto deleted = [&](const std::string& key) {
-    if (options.bus) options.bus->publish("mirror.object.deleted", {{"mirror", store.url()}, {"key", key}}, "buildcache");
-    report.keys.push_back(key);
-  };
   // The second look: still there, and still as old as when it was judged
   // (`undated_ok`: what to do with an object the store gives no time).
+  enum class Outcome { absent, deleted, left };
   auto remove = [&](const std::string& key, bool undated_ok) {
     auto now = store.stat(key);
-    if (!now) return;
+    if (!now) return Outcome::absent;
     if (auto judged = judged_digest.find(key); judged != judged_digest.end()) {
       // A registry: the tag still names the manifest judged (not pushed
       // again since), deleted by that digest.
-      if (now->etag != judged->second) {
-        report.skipped_new.push_back(key);
-        return;
-      }
+      if (now->etag != judged->second) return Outcome::left;
       store.remove("manifests/" + judged->second);
-      return deleted(key);
+      return Outcome::deleted;
     }
     if (!now->modified) {
-      if (!undated_ok) {
-        report.skipped_new.push_back(key);
-        return;
-      }
+      if (!undated_ok) return Outcome::left;
     } else {
       const auto cutoff = orphans.count(key) ? std::min(orphan_cutoff, changed_cutoff) : changed_cutoff;
-      if (*now->modified > cutoff) {  // written since: not ours to judge
-        report.skipped_new.push_back(key);
-        return;
-      }
+      if (*now->modified > cutoff) return Outcome::left;  // written since: not ours to judge
     }
     store.remove(key);
-    deleted(key);
+    return Outcome::deleted;
   };
+  // Each phase deletes over several connections at once (a registry takes
+  // tens of milliseconds a DELETE); what happened is reported in key order.
+  auto phase = [&](const std::vector<std::string>& keys, const std::function<bool(const std::string&)>& undated_ok) {
+    std::vector<Outcome> outcome(keys.size(), Outcome::absent);
+    parallel_for(keys.size(), options.jobs, [&](std::size_t i) { outcome[i] = remove(keys[i], undated_ok(keys[i])); });
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (outcome[i] == Outcome::left) report.skipped_new.push_back(keys[i]);
+      if (outcome[i] != Outcome::deleted) continue;
+      if (options.bus)
+        options.bus->publish("mirror.object.deleted", {{"mirror", store.url()}, {"key", keys[i]}}, "buildcache");
+      report.keys.push_back(keys[i]);
+    }
+  };
+  phase(metadata, [](const std::string&) { return false; });
   std::set<std::string> gone_tags = stale_tags;
-  for (const auto& k : metadata) {
-    remove(k, false);
+  for (const auto& k : metadata)
     if (starts_with(k, "manifests/")) gone_tags.insert(k.substr(10));
-  }
   if (!gone_tags.empty()) drop_oci_tags(store, gone_tags);
   // Blobs without a time (a registry's) are judged again against what the
   // manifests reference now: a manifest pushed since the scan may have
@@ -248,10 +250,9 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
     if (again.problems.empty()) referenced_now = again.referenced_keys();
     break;
   }
-  for (const auto& k : content) {
-    const bool undated_ok = referenced_now && !referenced_now->count(k) && (!orphans.count(k) || undated_orphans);
-    remove(k, undated_ok);
-  }
+  phase(content, [&](const std::string& k) {
+    return referenced_now && !referenced_now->count(k) && (!orphans.count(k) || undated_orphans);
+  });
   // What was left (changed since the start) is indexed again.
   if (!report.keys.empty() || !doomed_metadata.empty()) update_indexes(store);
   return report;

@@ -50,6 +50,7 @@ struct PruneOptions {
   // Remote clocks differ from ours and S3 reports whole seconds: an object
   // counts as older than a moment only if it is older by this much more.
   std::chrono::seconds clock_skew = std::chrono::minutes(5);
+  unsigned jobs = 8;  // deletes at once (metadata first, then blobs)
   Bus* bus = nullptr;
 };
 
