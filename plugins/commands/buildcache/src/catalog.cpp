@@ -338,6 +338,7 @@ class Scanner {
     each(manifest_keys, [&](const std::string& key) {
       const auto tag = key.substr(10);
       if (tag == kOciIndexTag) return scan_oci_index(key);
+      if (ends_with(tag, kPruneJournalSuffix)) return;
       const auto manifest_text = read_object(store_, key);
       auto manifest = parse_json(manifest_text, where(key));
       if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array() ||

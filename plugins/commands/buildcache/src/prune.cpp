@@ -1,11 +1,14 @@
 #include "buildcache/prune.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <functional>
 #include <map>
 
 #include <spackext/errors.hpp>
 
+#include "buildcache/digest.hpp"
 #include "buildcache/index_store.hpp"
 #include "buildcache/oci_tags.hpp"
 #include "buildcache/parallel.hpp"
@@ -57,6 +60,36 @@ bool registry_manifest(const ObjectInfo& o) {
 // prune had not yet rewritten (a registry derives its list, so never there).
 bool stale_tag(const Catalog& cat, const Problem& p) {
   return cat.layouts.count(Layout::oci) && starts_with(p.object, "manifests/") && !cat.objects.count(p.object);
+}
+
+constexpr const char* kEmptyConfig = "{}";
+
+bool journal_tag(std::string_view key) {
+  return starts_with(key, "manifests/") && key.size() > kPruneJournalSuffix.size() &&
+         key.substr(key.size() - kPruneJournalSuffix.size()) == kPruneJournalSuffix;
+}
+
+// The blobs the journals of killed prunes name.
+std::set<std::string> journal_layers(MirrorStore& store, const Catalog& cat) {
+  std::set<std::string> out;
+  for (const auto& [key, info] : cat.objects) {
+    if (!journal_tag(key)) continue;
+    auto doc = nlohmann::json::parse(read_object(store, key), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("layers") || !doc["layers"].is_array())
+      throw InputError(store.url() + ": " + key, "not a prune journal (an image manifest with layers)");
+    for (const auto& l : doc["layers"]) {
+      const std::string digest = l.is_object() ? l.value("digest", "") : "";
+      if (!starts_with(digest, "sha256:") || !is_sha256_hex(digest.substr(7)))
+        throw InputError(store.url() + ": " + key, "layer digest '" + digest + "' is not sha256:<hex>");
+      out.insert(oci_blob_key(digest.substr(7)));
+    }
+  }
+  return out;
+}
+
+std::string journal_name() {
+  return "manifests/" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + "-" +
+         std::to_string(::getpid()) + std::string(kPruneJournalSuffix);
 }
 
 }  // namespace
@@ -133,6 +166,7 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
   // What stays referenced once the doomed metadata is gone. An OCI image
   // names its dependencies' tarballs as layers too (other_blobs): those
   // references go with the doomed images.
+  const auto journals = journal_layers(store, cat);
   std::map<std::string, int> other_references;
   for (const auto& b : cat.other_blobs) ++other_references[b.key];
   for (const auto* e : doomed)
@@ -155,6 +189,9 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
     for (const auto& k : {e->tarball.key, e->spec_blob ? e->spec_blob->key : std::string()})
       if (!k.empty() && !still_referenced.count(k) && cat.objects.count(k)) content.push_back(k);
   }
+  // What a killed prune left to delete.
+  for (const auto& key : journals)
+    if (!still_referenced.count(key) && cat.objects.count(key)) content.push_back(key);
   // 4: orphans, by their age at the scan (looked at again before the delete).
   // A store that gives no age (a registry's blobs) has its unreferenced
   // blobs deleted only with a grace period of 0; a registry cannot even list
@@ -168,7 +205,7 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
     for (const auto& [key, info] : cat.objects) {
       bool blob = starts_with(key, "blobs/") ||
                   (starts_with(key, "build_cache/") && key.size() > 6 && key.compare(key.size() - 6, 6, ".spack") == 0);
-      if (!blob || referenced.count(key)) continue;
+      if (!blob || referenced.count(key) || journals.count(key)) continue;
       if (!info.modified && !undated_orphans) {
         report.undated.push_back(key);
         continue;
@@ -190,7 +227,8 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
   }
   // A registry that refuses deletes says so for any object, held or not:
   // asked before the index is published without specs that would then stay.
-  if (!judged_digest.empty()) store.remove(oci_blob_key(std::string(64, '0')));
+  const bool registry = !judged_digest.empty() || !journals.empty();
+  if (registry) store.remove(oci_blob_key(std::string(64, '0')));
   // Readers first learn that the doomed specs are gone, then they go.
   std::set<std::string> doomed_metadata(metadata.begin(), metadata.end());
   if (!doomed_metadata.empty()) {
@@ -234,6 +272,27 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
       report.keys.push_back(keys[i]);
     }
   };
+  std::string journal;
+  std::vector<std::string> to_journal;  // what an earlier journal names already may be gone
+  for (const auto& k : content)
+    if (!journals.count(k)) to_journal.push_back(k);
+  if (registry && !to_journal.empty()) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& k : to_journal)
+      layers.push_back({{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
+                        {"digest", "sha256:" + k.substr(k.rfind('/') + 1)},
+                        {"size", cat.objects.at(k).size}});
+    const auto config = oci_blob_key(sha256_hex(kEmptyConfig));
+    put_bytes(store, config, kEmptyConfig, {.content_type = "application/json"});
+    nlohmann::json m = {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                        {"schemaVersion", 2},
+                        {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                                    {"digest", "sha256:" + sha256_hex(kEmptyConfig)},
+                                    {"size", 2}}},
+                        {"layers", layers}};
+    journal = journal_name();
+    put_bytes(store, journal, m.dump(), {.content_type = "application/vnd.oci.image.manifest.v1+json"});
+  }
   phase(metadata, [](const std::string&) { return false; });
   std::set<std::string> gone_tags = stale_tags;
   for (const auto& k : metadata)
@@ -253,6 +312,12 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
   phase(content, [&](const std::string& k) {
     return referenced_now && !referenced_now->count(k) && (!orphans.count(k) || undated_orphans);
   });
+  // Every journal's blobs were judged just now: the journals have done their job.
+  if (registry) {
+    for (const auto& [key, info] : cat.objects)
+      if (journal_tag(key)) store.remove(key);
+    if (!journal.empty()) store.remove(journal);
+  }
   // What was left (changed since the start) is indexed again.
   if (!report.keys.empty() || !doomed_metadata.empty()) update_indexes(store);
   return report;

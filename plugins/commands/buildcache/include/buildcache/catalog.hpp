@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <spackext/services/mirror.hpp>
@@ -20,6 +21,11 @@
 namespace spackext::buildcache {
 
 enum class Layout { v2, v3, oci };
+
+// Tags ending so are a registry prune's journal (prune.hpp): an image whose
+// layers are blobs being deleted. A scan reads them as no entry and no
+// reference; only prune looks at them.
+inline constexpr std::string_view kPruneJournalSuffix = ".spack-ext-prune";
 std::string to_string(Layout l);
 
 // A stored object some metadata refers to, with what it must hash to.

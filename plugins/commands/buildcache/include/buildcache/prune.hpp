@@ -20,6 +20,11 @@
 // another tag names too stays (a registry cannot remove one tag alone).
 // Its config and layers go when no manifest left references them, judged
 // again after the manifests are gone against a fresh read of every manifest.
+// Before the manifests go, a journal image (tag <time>-<pid>.spack-ext-prune,
+// config `{}`, layers = the blobs to delete) is pushed: a registry cannot
+// list a blob no manifest names, so a prune killed after the manifests went
+// would otherwise lose track of their blobs. A rerun deletes what journals
+// name (judged the same way), then the journals.
 // A registry cannot list blobs no manifest references: those, and the
 // blobs deletes unlink, are its garbage collector's. A registry dump on disk
 // is pruned like any folder (file times), and its tag list rewritten.
