@@ -443,6 +443,15 @@ ObjectInfo OciStore::put_blob(const std::string& key, const std::string& hex, st
   return ObjectInfo{key, size, digest, std::chrono::system_clock::now()};
 }
 
+void OciStore::check_delete(const http::Response& res, const std::string& key) const {
+  // distribution answers 405 UNSUPPORTED to every delete unless its storage
+  // allows them, before it looks whether the object exists.
+  if (res.status == 405)
+    throw Error(where(key) + ": the registry does not allow deletes (docker-registry: set storage.delete.enabled "
+                             "to true, or REGISTRY_STORAGE_DELETE_ENABLED=true)");
+  http::check(res, where(key) + " (delete)");
+}
+
 void OciStore::remove(std::string_view key_view) {
   const std::string key(key_view);
   auto k = classify(key);
@@ -452,7 +461,7 @@ void OciStore::remove(std::string_view key_view) {
     case Key::blob: {
       auto res = send({.method = "DELETE", .url = location_.api("blobs/sha256:" + k.ref)}, Access::remove, key);
       if (res.status == 404) return;
-      http::check(res, where(key) + " (delete)");
+      check_delete(res, key);
       return;
     }
     case Key::manifest: {
@@ -465,7 +474,7 @@ void OciStore::remove(std::string_view key_view) {
       }
       auto res = send({.method = "DELETE", .url = location_.api("manifests/" + digest)}, Access::remove, key);
       if (res.status == 404) return;
-      http::check(res, where(key) + " (delete)");
+      check_delete(res, key);
       return;
     }
   }

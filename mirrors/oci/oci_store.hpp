@@ -26,6 +26,9 @@
 //   a writer between the two is not detected.
 // - remove("manifests/<tag>") deletes the manifest by digest (registries
 //   refuse deletes by tag), which drops every tag pointing at that manifest.
+//   A registry that does not allow deletes (405) is an Error saying so; it
+//   answers that even for an object it does not hold, so removing an absent
+//   blob tells whether deletes are allowed before anything depends on it.
 // - Any other key does not exist, and putting one is an InputError.
 #pragma once
 
@@ -76,6 +79,7 @@ class OciStore final : public MirrorStore, public VerifiesPuts {
   enum class Access { pull, push, remove };
   http::Response send(http::Request request, Access access, const std::string& object, const http::BodySink& sink = {});
   std::string where(std::string_view key) const;
+  void check_delete(const http::Response& res, const std::string& key) const;
   std::optional<std::string> tags_document();
   ObjectInfo put_manifest(const std::string& key, const std::string& ref, std::uint64_t size, const ByteSource& source,
                           const PutOptions& options);

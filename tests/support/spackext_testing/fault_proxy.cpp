@@ -155,6 +155,9 @@ struct FaultProxy::Impl {
   // Answers one request; false when the connection was dropped on purpose.
   bool answer(tcp::socket& client, http::request<http::string_body>& request) {
     ++counts.requests;
+    if (plan.before_forward &&
+        !plan.before_forward(std::string(request.method_string()), std::string(request.target())))
+      return false;
     const bool head = request.method() == http::verb::head;
     if (roll(plan.server_errors)) {
       note(counts.errors, "503", request);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,10 @@ struct FaultPlan {
   double flips = 0;           // share of bodies (PUT/POST/PATCH requests, GET responses) with one byte flipped
   bool flip_every_put = false;  // flip the first byte of every PUT body (deterministic)
   unsigned seed = 1;
+  // Called with each request's method and target before anything else; a
+  // false answer drops the connection without forwarding the request (a
+  // test kills its client there, or acts on the server first).
+  std::function<bool(const std::string& method, const std::string& target)> before_forward;
 };
 
 class FaultProxy {

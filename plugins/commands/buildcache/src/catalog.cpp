@@ -1,6 +1,9 @@
 #include "buildcache/catalog.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <unordered_map>
 
@@ -96,6 +99,31 @@ BlobRef oci_ref(const Json& descriptor, std::string role, const std::string& whe
     r.size = descriptor["size"].get<std::uint64_t>();
   }
   return r;
+}
+
+// Spack's `archive_timestamp` (Python's isoformat(): "2026-11-21T05:12:10.502298+00:00",
+// or without an offset, read as UTC); nullopt when it is not one.
+std::optional<std::chrono::system_clock::time_point> archive_time(const Json& config) {
+  auto it = config.find("archive_timestamp");
+  if (it == config.end() || !it->is_string()) return std::nullopt;
+  const auto text = it->get<std::string>();
+  std::tm tm{};
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return std::nullopt;
+  if (*rest == '.')
+    while (std::isdigit(static_cast<unsigned char>(*++rest))) {
+    }
+  long offset = 0;
+  if (*rest == 'Z') {
+    ++rest;
+  } else if (*rest == '+' || *rest == '-') {
+    int h = 0, m = 0, used = 0;
+    if (std::sscanf(rest + 1, "%2d:%2d%n", &h, &m, &used) != 2 || used != 5) return std::nullopt;
+    offset = (*rest == '-' ? -1 : 1) * (h * 3600L + m * 60L);
+    rest += 6;
+  }
+  if (*rest) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm) - offset);
 }
 
 class Scanner {
@@ -314,6 +342,8 @@ class Scanner {
     for (const auto& t : tags) manifest_keys.push_back("manifests/" + t);
     each(manifest_keys, [&](const std::string& key) {
       const auto tag = key.substr(10);
+      if (tag == kOciIndexTag) return scan_oci_index(key);
+      if (ends_with(tag, kPruneJournalSuffix)) return;
       const auto manifest_text = read_object(store_, key);
       auto manifest = parse_json(manifest_text, where(key));
       if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array() ||
@@ -322,25 +352,6 @@ class Scanner {
       auto config = oci_ref(manifest["config"], "config", where(key));
       std::vector<BlobRef> layers;
       for (const auto& l : manifest["layers"]) layers.push_back(oci_ref(l, "layer", where(key)));
-      if (tag == kOciIndexTag) {
-        IndexState st;
-        st.layout = Layout::oci;
-        st.key = key;
-        st.blob = layers.front();
-        st.blob->role = "index";
-        try {
-          auto text = read_object(store_, st.blob->key);
-          st.actual_sha256 = sha256_hex(text);
-          st.index = parse_index(text, where(st.blob->key));
-        } catch (const std::exception& e) {
-          st.error = e.what();
-        }
-        std::lock_guard lock(mutex_);
-        cat_.other_blobs.push_back(config);
-        cat_.other_blobs.push_back(*st.blob);
-        cat_.indexes.push_back(std::move(st));
-        return;
-      }
       auto config_doc = parse_json(read_object(store_, config.key), where(config.key));
       if (!config_doc.contains("spec")) {  // not a Spack image: keep its blobs referenced
         std::lock_guard lock(mutex_);
@@ -353,6 +364,7 @@ class Scanner {
       e.metadata_key = key;
       e.metadata_sha256 = sha256_hex(manifest_text);
       e.modified = mtime(key);
+      if (!e.modified) e.modified = archive_time(config_doc);
       e.spec_file = config_doc;
       e.spec = parse_spec_file(config_doc, where(config.key)).root();
       e.tarball = layers.back();
@@ -369,8 +381,37 @@ class Scanner {
         std::lock_guard lock(mutex_);
         for (std::size_t i = 0; i + 1 < layers.size(); ++i) cat_.other_blobs.push_back(layers[i]);
       }
+      e.shared_layers.assign(layers.begin(), layers.end() - 1);
       add_entry(std::move(e));
     });
+  }
+
+  // The index image: anything wrong with it (a manifest that does not parse
+  // or names no index blob, a blob that is not an index) is the index's
+  // error, which the next index update repairs, not a problem with the mirror.
+  void scan_oci_index(const std::string& key) {
+    IndexState st;
+    st.layout = Layout::oci;
+    st.key = key;
+    std::optional<BlobRef> config;
+    try {
+      st.manifest_text = read_object(store_, key);
+      auto manifest = parse_json(st.manifest_text, where(key));
+      if (!manifest.is_object() || !manifest.contains("config") || !manifest.contains("layers") ||
+          !manifest["layers"].is_array() || manifest["layers"].empty())
+        throw InputError(where(key), "index manifest lacks config or layers");
+      config = oci_ref(manifest["config"], "config", where(key));
+      st.blob = oci_ref(manifest["layers"].front(), "index", where(key));
+      auto text = read_object(store_, st.blob->key);
+      st.actual_sha256 = sha256_hex(text);
+      st.index = parse_index(text, where(st.blob->key));
+    } catch (const std::exception& e) {
+      st.error = e.what();
+    }
+    std::lock_guard lock(mutex_);
+    if (config) cat_.other_blobs.push_back(*config);
+    if (st.blob) cat_.other_blobs.push_back(*st.blob);
+    cat_.indexes.push_back(std::move(st));
   }
 
   MirrorStore& store_;

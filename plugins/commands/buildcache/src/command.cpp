@@ -452,7 +452,7 @@ class Runner {
     if (json()) {
       inv_.out << nlohmann::json{{"mirror", redact_url(m.url)}, {"dry_run", po_.dry_run}, {"specs", r.specs},
                                  {"objects", r.keys}, {"kept", r.kept}, {"skipped_new", r.skipped_new},
-                                 {"cascade_rounds", r.cascade_rounds}}
+                                 {"pinned", r.pinned}, {"undated", r.undated}, {"cascade_rounds", r.cascade_rounds}}
                       .dump(2)
                << "\n";
       return kExitOk;
@@ -461,6 +461,8 @@ class Runner {
     for (const auto& s : r.specs) inv_.out << verb << s << "\n";
     for (const auto& k : r.kept) inv_.out << "kept (lock file) " << k << "\n";
     for (const auto& k : r.skipped_new) inv_.out << "left (changed after the prune started) " << k << "\n";
+    for (const auto& k : r.pinned) inv_.out << "kept (a registry cannot remove one tag alone) " << k << "\n";
+    for (const auto& k : r.undated) inv_.out << "left (no age known) " << k << "\n";
     inv_.out << verb << r.keys.size() << " object(s) of " << r.specs.size() << " spec(s)\n";
     return kExitOk;
   }

@@ -72,6 +72,22 @@ std::optional<std::string> incomplete(const Catalog& cat, const CacheEntry& e) {
   return std::nullopt;
 }
 
+// The index tag's manifest as read is `expected`, and the blobs it names are
+// stored holding their digests.
+bool oci_index_image_intact(MirrorStore& store, const Catalog& cat, const Json& expected) {
+  for (const auto& i : cat.indexes) {
+    if (i.layout != Layout::oci || !i.error.empty()) continue;
+    if (Json::parse(i.manifest_text, nullptr, false) != expected) return false;
+    for (const auto* d : {&expected["config"], &expected["layers"][0]}) {
+      const auto hex = (*d)["digest"].get<std::string>().substr(7);
+      auto st = store.stat(oci_blob_key(hex));
+      if (!st || !holds_digest(store, *st, hex)) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 std::string db_version_for(const Catalog& cat, Layout layout) {
   for (const auto& i : cat.indexes)
     if (i.layout == layout && i.index && !i.index->db_version.empty()) return i.index->db_version;
@@ -294,19 +310,24 @@ std::vector<PublishedIndex> update_indexes(MirrorStore& store, const IndexUpdate
           }
         } else {
           p.key = kOciIndexManifest;
-          p.changed = current_sha != sha;
+          Json manifest = Json::object();
+          manifest["mediaType"] = "application/vnd.oci.image.manifest.v1+json";
+          manifest["schemaVersion"] = 2;
+          manifest["config"] = {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                                {"digest", "sha256:" + sha256_hex(kEmptyConfig)},
+                                {"size", 2}};
+          manifest["layers"] = Json::array({Json{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
+                                                 {"digest", "sha256:" + sha},
+                                                 {"size", text.size()}}});
+          // The same index is not enough: the manifest naming it may have
+          // been damaged on the way and still accepted (another config, a
+          // wrong size), or a blob it names deleted since. Spack's own
+          // manifest differs from ours only in key order, so it is compared
+          // as JSON.
+          p.changed = current_sha != sha || !oci_index_image_intact(store, cat, manifest);
           if (p.changed) {
             put_blob(store, oci_blob_key(sha256_hex(kEmptyConfig)), kEmptyConfig, "application/json");
             put_blob(store, oci_blob_key(sha), text, "application/octet-stream");
-            Json manifest = Json::object();
-            manifest["mediaType"] = "application/vnd.oci.image.manifest.v1+json";
-            manifest["schemaVersion"] = 2;
-            manifest["config"] = {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-                                  {"digest", "sha256:" + sha256_hex(kEmptyConfig)},
-                                  {"size", 2}};
-            manifest["layers"] = Json::array({Json{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
-                                                   {"digest", "sha256:" + sha},
-                                                   {"size", text.size()}}});
             put_guarded(store, kOciIndexManifest, dump_compact(manifest), before[kOciIndexManifest],
                         "application/vnd.oci.image.manifest.v1+json");
             ensure_oci_tags(store, {"index.spack"});  // a dump on disk lists its tags itself

@@ -39,19 +39,36 @@ OciTagList read_oci_tags(MirrorStore& store) {
   return {doc.value("name", std::string()), tags_of(doc)};
 }
 
+namespace {
+
+void write_tag_list(MirrorStore& store, const Json& doc, const std::set<std::string>& tags,
+                    const std::string& repository) {
+  Json list = Json::object();
+  list["name"] = doc.contains("name") ? doc["name"].get<std::string>() : repository;
+  list["tags"] = Json::array();
+  for (const auto& t : tags) list["tags"].push_back(t);
+  put_bytes(store, kOciTagList, dump_compact(list), {.content_type = "application/json"});
+}
+
+}  // namespace
+
 void ensure_oci_tags(MirrorStore& store, const std::set<std::string>& tags, const std::string& repository) {
   auto doc = read_tag_document(store);
   auto have = tags_of(doc);
   if (missing_from(have, tags).empty()) return;
   have.insert(tags.begin(), tags.end());
-  Json list = Json::object();
-  list["name"] = doc.contains("name") ? doc["name"].get<std::string>() : repository;
-  list["tags"] = Json::array();
-  for (const auto& t : have) list["tags"].push_back(t);
-  put_bytes(store, kOciTagList, dump_compact(list), {.content_type = "application/json"});
+  write_tag_list(store, doc, have, repository);
   if (auto still = missing_from(read_oci_tags(store).tags, tags); !still.empty())
     throw Error(store.url() + ": " + kOciTagList + ": after publishing, " + std::to_string(still.size()) +
                 " tag(s) are still missing, e.g. '" + *still.begin() + "'");
+}
+
+void drop_oci_tags(MirrorStore& store, const std::set<std::string>& tags) {
+  auto doc = read_tag_document(store);
+  auto have = tags_of(doc);
+  const auto keep = missing_from(tags, have);  // the tags of `have` not in `tags`
+  if (keep.size() == have.size()) return;
+  write_tag_list(store, doc, keep, {});
 }
 
 }  // namespace spackext::buildcache

@@ -32,6 +32,7 @@ struct RegistryOptions {
   std::string token_realm, token_cert;
   std::string token_service = "spackext-test-registry", token_issuer = "spackext-test-issuer";
   bool tls = false;
+  bool deletes = true;  // storage.delete.enabled (distribution answers 405 to deletes without it)
 };
 
 class RegistryServer {
@@ -60,7 +61,7 @@ class RegistryServer {
     spackext::testing::write_file(
         root / "config.yml",
         "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: " + (root / "data").string() +
-            "\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\n" + auth +
+            "\n  delete:\n    enabled: " + std::string(options_.deletes ? "true" : "false") + "\n  maintenance:\n    uploadpurging:\n      enabled: false\n" + auth +
             "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n  secret: ci-only-not-secret\n" + tls);
     process_.emplace(spackext::testing::ServerCommand{
         .argv = {registry_binary().string(), "serve", (root / "config.yml").string()}, .log = root / "registry.log"});

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <spackext/services/mirror.hpp>
@@ -20,6 +21,11 @@
 namespace spackext::buildcache {
 
 enum class Layout { v2, v3, oci };
+
+// Tags ending so are a registry prune's journal (prune.hpp): an image whose
+// layers are blobs being deleted. A scan reads them as no entry and no
+// reference; only prune looks at them.
+inline constexpr std::string_view kPruneJournalSuffix = ".spack-ext-prune";
 std::string to_string(Layout l);
 
 // Where each layout's index is published (the object readers look at first).
@@ -43,6 +49,11 @@ struct CacheEntry {
   bool signed_ = false;
   BlobRef tarball;
   std::optional<BlobRef> spec_blob;  // v3 spec blob, OCI config blob
+  // OCI: the layers before the entry's own tarball (its dependencies'
+  // tarballs, base-image layers); Catalog::other_blobs lists them too.
+  std::vector<BlobRef> shared_layers;
+  // When the metadata was written; on a registry, which keeps no push time,
+  // the build archive's time from the config (`archive_timestamp`).
   std::optional<std::chrono::system_clock::time_point> modified;
   Json spec_file;                // the spec-file document (for index rebuilds)
 };
@@ -54,6 +65,7 @@ struct IndexState {
   std::optional<BuildcacheIndex> index;
   std::string actual_sha256;  // of the index bytes as read
   std::string error;         // why it could not be read
+  std::string manifest_text;  // OCI: the index tag's manifest as read
 };
 
 // Something wrong with one object of the mirror.

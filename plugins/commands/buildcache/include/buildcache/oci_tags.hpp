@@ -27,4 +27,9 @@ OciTagList read_oci_tags(MirrorStore& store);
 // new list. Error naming the store and the missing tags if it still lacks some.
 void ensure_oci_tags(MirrorStore& store, const std::set<std::string>& tags, const std::string& repository = {});
 
+// Makes the store's tag list name none of `tags` (a dump on disk after their
+// manifests were deleted; a registry's derived list already lacks them, so
+// nothing is written there).
+void drop_oci_tags(MirrorStore& store, const std::set<std::string>& tags);
+
 }  // namespace spackext::buildcache

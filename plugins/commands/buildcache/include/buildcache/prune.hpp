@@ -12,6 +12,22 @@
 // a second look just before its delete: nothing modified after the prune
 // started (or, for an orphan, within the grace period) is deleted, allowing
 // for clock skew and whole-second remote timestamps.
+//
+// On an OCI registry (oci://), which keeps no times: an image's age is its
+// build archive's (`archive_timestamp` in its config; an image without one
+// is never old). A spec goes by deleting its manifest by the digest judged,
+// and only while its tag still names that digest; an image whose manifest
+// another tag names too stays (a registry cannot remove one tag alone).
+// Its config and layers go when no manifest left references them, judged
+// again after the manifests are gone against a fresh read of every manifest.
+// Before the manifests go, a journal image (tag <time>-<pid>.spack-ext-prune,
+// config `{}`, layers = the blobs to delete) is pushed: a registry cannot
+// list a blob no manifest names, so a prune killed after the manifests went
+// would otherwise lose track of their blobs. A rerun deletes what journals
+// name (judged the same way), then the journals.
+// A registry cannot list blobs no manifest references: those, and the
+// blobs deletes unlink, are its garbage collector's. A registry dump on disk
+// is pruned like any folder (file times), and its tag list rewritten.
 #pragma once
 
 #include <chrono>
@@ -39,6 +55,7 @@ struct PruneOptions {
   // Remote clocks differ from ours and S3 reports whole seconds: an object
   // counts as older than a moment only if it is older by this much more.
   std::chrono::seconds clock_skew = std::chrono::minutes(5);
+  unsigned jobs = 8;  // deletes at once (metadata first, then blobs)
   Bus* bus = nullptr;
 };
 
@@ -47,6 +64,8 @@ struct PruneReport {
   std::vector<std::string> keys;         // objects deleted (or to delete)
   std::vector<std::string> kept;         // candidates saved by the keep-list
   std::vector<std::string> skipped_new;  // objects left because they changed after the start
+  std::vector<std::string> pinned;       // candidates whose registry manifest another tag names too
+  std::vector<std::string> undated;      // entries and orphans left because the store gives them no age
   int cascade_rounds = 0;
 };
 

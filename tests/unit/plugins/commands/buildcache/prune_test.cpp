@@ -154,6 +154,32 @@ TEST(Prune, IndexDropsTheSpecsBeforeTheirObjectsGo) {
   EXPECT_EQ(*store.listed, in_buildcache(v3_index(dir)));
 }
 
+// Spack's OCI registry dump on disk is pruned like any folder (by file
+// times); its tag list stops naming the image that went, and the layers the
+// other images share stay.
+TEST(Prune, RegistryDumpOnDiskLosesTheOldImageItsTagAndOwnBlobs) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
+  TempDir tmp;
+  const std::string hello = "manifests/peerhello-1.0-5hn2gvdnbmne734ml6ionv2ba7cemxgl.spack";
+  auto dir = aged_copy(src, tmp / "m", hello.c_str());
+  const auto manifest = json_file(dir / hello);
+  mirrors::FileMirrorStore store(dir);
+  PruneOptions o;
+  o.older_than = 30 * 24h;
+  auto r = prune_mirror(store, o);
+  ASSERT_EQ(r.specs.size(), 1u);
+  EXPECT_FALSE(fs::exists(dir / hello));
+  EXPECT_EQ(json_file(dir / "tags/list")["tags"].get<std::set<std::string>>(),
+            (std::set<std::string>{"index.spack", "peerlib-1.0-fe2xtrzeuj3aptrt5see46vcskdgwfht.spack",
+                                   "peermpi-1.0-52khzykl54qj6thnn2sikydwkxf5oeh5.spack"}));
+  auto blob = [&](const nlohmann::json& d) { return dir / "blobs/sha256" / d["digest"].get<std::string>().substr(7); };
+  EXPECT_FALSE(fs::exists(blob(manifest["config"])));
+  EXPECT_FALSE(fs::exists(blob(manifest["layers"].back())));
+  for (std::size_t i = 0; i + 1 < manifest["layers"].size(); ++i) EXPECT_TRUE(fs::exists(blob(manifest["layers"][i])));
+  EXPECT_EQ(in_buildcache(oci_index(dir)),
+            (std::set<std::string>{"fe2xtrzeuj3aptrt5see46vcskdgwfht", "52khzykl54qj6thnn2sikydwkxf5oeh5"}));
+}
+
 TEST(Prune, CommandNeedsWhatToPrune) {
   TempDir home;
   TestHost host(home.path());
