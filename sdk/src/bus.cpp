@@ -187,6 +187,10 @@ void Bus::publish(const Topic& topic, const nlohmann::json& payload, std::string
     if (s->active.load(std::memory_order_relaxed)) deliver(*s, e);
 }
 
+bool Bus::has_subscribers(const Topic& topic) {
+  return topic.state_ && !subscribers_for(*topic.state_).empty();
+}
+
 void Bus::publish(std::string_view topic_name, const nlohmann::json& payload,
                   std::string_view source) {
   publish(topic(topic_name), payload, source);

@@ -66,6 +66,9 @@ class Bus {
   Topic topic(std::string_view name);
   void publish(const Topic& topic, const nlohmann::json& payload, std::string_view source = {});
   void publish(std::string_view topic, const nlohmann::json& payload, std::string_view source = {});
+  // Whether anything listens on `topic`: a caller about to publish one event
+  // per item of a large listing skips building payloads nobody reads.
+  bool has_subscribers(const Topic& topic);
 
   // Wait until every queued subscriber has handled what was published so far.
   void flush();

@@ -478,8 +478,10 @@ std::string oci_tag(const SpecNode& spec) {
   return tag;
 }
 
-std::string read_object(MirrorStore& store, std::string_view key) {
+std::string read_object(MirrorStore& store, std::string_view key, std::uint64_t expected_size) {
   std::string out;
+  if (expected_size > 0 && expected_size < (std::uint64_t{1} << 34))  // a hint, not trusted beyond reason
+    out.reserve(static_cast<std::size_t>(expected_size) + kIndexParsePadding);
   store.get(key, [&](const char* d, std::size_t n) {
     out.append(d, n);
     return true;

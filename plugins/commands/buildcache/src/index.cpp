@@ -1,6 +1,8 @@
 #include "buildcache/index.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <simdjson.h>
@@ -12,23 +14,31 @@
 
 namespace spackext::buildcache {
 
-namespace {
-
 namespace sj = simdjson;
 
-std::string str(sj::dom::element e) {
+// The parsed document stays alive with the index: its string buffer holds
+// every name, version and hash unescaped, and the records view them there.
+struct IndexText {
+  sj::dom::document document;
+  std::vector<DependencyEdgeView> edges;  // every record's, in record order
+  std::deque<std::string> computed;       // text the document lacks (versions written as numbers)
+};
+
+namespace {
+
+std::string_view str(sj::dom::element e) {
   std::string_view v;
-  if (e.get_string().get(v) == sj::SUCCESS) return std::string(v);
+  if (e.get_string().get(v) == sj::SUCCESS) return v;
   return {};
 }
 
-std::string field(sj::dom::object o, std::string_view key) {
+std::string_view field(sj::dom::object o, std::string_view key) {
   sj::dom::element e;
   if (o.at_key(key).get(e) != sj::SUCCESS) return {};
   return str(e);
 }
 
-// Visits the strings of an array member without copying them.
+// Visits the strings of an array member.
 template <class Fn>
 void each_string(sj::dom::object o, std::string_view key, Fn&& fn) {
   sj::dom::array a;
@@ -40,7 +50,7 @@ void each_string(sj::dom::object o, std::string_view key, Fn&& fn) {
 }
 
 // Reads the arch dict: target is a name, or a dict with one.
-void read_arch(sj::dom::object arch, SpecNode& n) {
+void read_arch(sj::dom::object arch, SpecView& n) {
   for (auto [key, value] : arch) {
     if (key == "platform")
       n.platform = str(value);
@@ -51,8 +61,8 @@ void read_arch(sj::dom::object arch, SpecNode& n) {
   }
 }
 
-DependencyEdge read_edge(sj::dom::object dep) {
-  DependencyEdge e;
+DependencyEdgeView read_edge(sj::dom::object dep) {
+  DependencyEdgeView e;
   for (auto [key, value] : dep) {
     if (key == "name") {
       e.name = str(value);
@@ -70,17 +80,19 @@ DependencyEdge read_edge(sj::dom::object dep) {
 }
 
 // One pass over the node's members (at_key is a linear scan, and a node has a
-// dozen keys; 100,000 nodes made the lookups a third of the parse).
-SpecNode node_from(sj::dom::object spec, const std::string& where) {
-  SpecNode n;
+// dozen keys; 100,000 nodes made the lookups a third of the parse). Appends
+// the node's edges to `text.edges`.
+SpecView node_from(sj::dom::object spec, IndexText& text, const std::string& where) {
+  SpecView n;
   std::string_view compiler_annotation;
+  const std::size_t first_edge = text.edges.size();
   for (auto [key, value] : spec) {
     if (key == "name") {
       n.name = str(value);
     } else if (key == "hash") {
       n.hash = str(value);
     } else if (key == "version") {
-      n.version = value.is_string() ? str(value) : sj::to_string(value);
+      n.version = value.is_string() ? str(value) : std::string_view(text.computed.emplace_back(sj::to_string(value)));
     } else if (key == "namespace") {
       n.namespace_ = str(value);
     } else if (key == "external") {
@@ -96,9 +108,8 @@ SpecNode node_from(sj::dom::object spec, const std::string& where) {
     } else if (key == "dependencies") {
       sj::dom::array deps;
       if (value.get_array().get(deps) != sj::SUCCESS) continue;
-      n.dependencies.reserve(deps.size());
       for (auto d : deps)
-        if (d.is_object()) n.dependencies.push_back(read_edge(d.get_object().value_unsafe()));
+        if (d.is_object()) text.edges.push_back(read_edge(d.get_object().value_unsafe()));
     } else if (key == "annotations") {
       sj::dom::object annotations;
       sj::dom::element c;
@@ -111,14 +122,56 @@ SpecNode node_from(sj::dom::object spec, const std::string& where) {
   // v5: the compiler is the first dependency providing c, cxx or fortran
   // (a v4 node-level compiler wins).
   if (n.compiler_name.empty())
-    for (const auto& e : n.dependencies)
-      if (e.provides_compiler) {
-        n.compiler_name = e.name;
-        n.compiler_hash = e.hash;
+    for (auto e = text.edges.begin() + static_cast<std::ptrdiff_t>(first_edge); e != text.edges.end(); ++e)
+      if (e->provides_compiler) {
+        n.compiler_name = e->name;
+        n.compiler_hash = e->hash;
         break;
       }
-  set_compiler_from_annotation(n, compiler_annotation);
+  if (n.compiler_name.empty() && !compiler_annotation.empty()) {
+    auto [name, version] = split_compiler_annotation(compiler_annotation);
+    n.compiler_name = name;
+    n.compiler_version = version;
+  }
   return n;
+}
+
+// v5 nodes name their compiler by hash: its version is the version of the
+// record with that hash (the first one, should the file repeat it). A mirror
+// has a handful of compilers, so only their hashes are looked for, not a map
+// of all 100,000 built.
+void resolve_compiler_versions(std::vector<IndexRecord>& records) {
+  std::unordered_map<std::string_view, std::string_view> version_of;  // compiler hash -> version
+  std::string_view last;
+  for (const auto& r : records)
+    if (!r.spec.compiler_hash.empty() && r.spec.compiler_version.empty() && r.spec.compiler_hash != last)
+      version_of.emplace(last = r.spec.compiler_hash, std::string_view());
+  if (version_of.empty()) return;
+  std::size_t unresolved = version_of.size();
+  for (const auto& r : records) {
+    auto it = version_of.find(r.spec.hash);
+    if (it == version_of.end() || it->second.data()) continue;
+    it->second = r.spec.version.data() ? r.spec.version : std::string_view("", 0);
+    if (--unresolved == 0) break;
+  }
+  for (auto& r : records)
+    if (!r.spec.compiler_hash.empty() && r.spec.compiler_version.empty())
+      if (auto it = version_of.find(r.spec.compiler_hash); it != version_of.end()) r.spec.compiler_version = it->second;
+}
+
+BuildcacheIndex read_index(sj::dom::element doc, std::shared_ptr<IndexText> text, const std::string& where);
+
+// Parses `len` bytes at `data`, which are followed by SIMDJSON_PADDING
+// readable bytes, into a document the index keeps.
+BuildcacheIndex parse_padded(const char* data, std::size_t len, const std::string& where) {
+  auto text = std::make_shared<IndexText>();
+  sj::dom::element doc;
+  {
+    sj::dom::parser parser;  // its working buffers go; the document stays
+    if (auto err = parser.parse_into_document(text->document, data, len, false).get(doc); err)
+      throw InputError(where, std::string("malformed index JSON: ") + sj::error_message(err));
+  }
+  return read_index(doc, std::move(text), where);
 }
 
 }  // namespace
@@ -128,17 +181,9 @@ std::size_t BuildcacheIndex::in_buildcache_count() const {
       std::count_if(records.begin(), records.end(), [](const auto& r) { return r.in_buildcache; }));
 }
 
-namespace {
-BuildcacheIndex read_index(sj::dom::element doc, const std::string& where);
-}
-
 BuildcacheIndex parse_index(std::string_view text, const std::string& where) {
-  sj::dom::parser parser;
   sj::padded_string padded(text);
-  sj::dom::element doc;
-  if (auto err = parser.parse(padded).get(doc); err)
-    throw InputError(where, std::string("malformed index JSON: ") + sj::error_message(err));
-  return read_index(doc, where);
+  return parse_padded(padded.data(), padded.size(), where);
 }
 
 static_assert(kIndexParsePadding >= sj::SIMDJSON_PADDING);
@@ -148,48 +193,48 @@ BuildcacheIndex parse_index(const std::string& text, const std::string& where) {
   // that much spare capacity is parsed in place instead of copied (a 100 MB
   // index copy is a tenth of the parse).
   if (text.capacity() < text.size() + sj::SIMDJSON_PADDING) return parse_index(std::string_view(text), where);
-  sj::dom::parser parser;
-  sj::dom::element doc;
-  if (auto err = parser.parse(text.data(), text.size(), false).get(doc); err)
-    throw InputError(where, std::string("malformed index JSON: ") + sj::error_message(err));
-  return read_index(doc, where);
+  return parse_padded(text.data(), text.size(), where);
 }
 
 namespace {
-BuildcacheIndex read_index(sj::dom::element doc, const std::string& where) {
+BuildcacheIndex read_index(sj::dom::element doc, std::shared_ptr<IndexText> text, const std::string& where) {
   sj::dom::object db;
   if (doc.at_key("database").get_object().get(db) != sj::SUCCESS)
     throw InputError(where, "index has no 'database' object");
   BuildcacheIndex index;
   sj::dom::element version;
   if (db.at_key("version").get(version) == sj::SUCCESS)
-    index.db_version = version.is_string() ? str(version) : sj::to_string(version);
+    index.db_version = version.is_string() ? std::string(str(version)) : sj::to_string(version);
   sj::dom::object installs;
   if (db.at_key("installs").get_object().get(installs) != sj::SUCCESS)
     throw InputError(where, "index has no 'database.installs' object");
   // One thread: building records on two cores was slower (294 ms against
-  // 215 ms for 100,000 records), the allocators of the threads contending.
-  index.records.reserve(installs.size());
+  // 215 ms for 100,000 records, when records still copied their strings),
+  // the allocators of the threads contending.
+  const std::size_t count = installs.size();
+  index.records.reserve(count);
+  text->edges.reserve(count * 4);  // Spack nodes have a few edges each; this only saves regrowth
+  std::vector<std::size_t> first_edge;  // per record; the edge list settles only at the end
+  first_edge.reserve(count + 1);
   for (auto [key, value] : installs) {
     sj::dom::object rec;
     sj::dom::object spec;
     if (value.get_object().get(rec) != sj::SUCCESS || rec.at_key("spec").get_object().get(spec) != sj::SUCCESS)
       throw InputError(where, "index record '" + std::string(key) + "' has no 'spec' object");
     IndexRecord& r = index.records.emplace_back();
-    r.spec = node_from(spec, where);
+    first_edge.push_back(text->edges.size());
+    r.spec = node_from(spec, *text, where);
     int64_t rc = 0;
     if (rec.at_key("ref_count").get_int64().get(rc) == sj::SUCCESS) r.ref_count = static_cast<int>(rc);
     bool ib = false;
     if (rec.at_key("in_buildcache").get_bool().get(ib) == sj::SUCCESS) r.in_buildcache = ib;
   }
-  std::unordered_map<std::string_view, const SpecNode*> by_hash;
-  std::vector<SpecNode*> nodes;
-  by_hash.reserve(index.records.size());
-  for (auto& r : index.records) {
-    by_hash.emplace(r.spec.hash, &r.spec);
-    nodes.push_back(&r.spec);
-  }
-  resolve_compilers(nodes, by_hash);
+  first_edge.push_back(text->edges.size());
+  for (std::size_t i = 0; i < index.records.size(); ++i)
+    index.records[i].dependencies =
+        std::span<const DependencyEdgeView>(text->edges).subspan(first_edge[i], first_edge[i + 1] - first_edge[i]);
+  resolve_compiler_versions(index.records);
+  index.text = std::move(text);
   return index;
 }
 }  // namespace

@@ -172,6 +172,11 @@ void add_incrementally(IndexBuilder& builder, const std::string& mirror, const s
 
 std::optional<LoadedIndex> load_index(MirrorStore& store) {
   const auto where = [&](const std::string& k) { return store.url() + ": " + k; };
+  // The size a manifest or stat gives lets the index be read into one buffer.
+  const auto size_of = [](const Json& record, const char* field) -> std::uint64_t {
+    auto it = record.find(field);
+    return it != record.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+  };
   if (store.stat(kV3IndexManifest)) {
     auto manifest = Json::parse(json_payload(read_object(store, kV3IndexManifest)), nullptr, false);
     if (manifest.is_discarded() || !manifest.contains("data") || manifest["data"].empty())
@@ -179,10 +184,11 @@ std::optional<LoadedIndex> load_index(MirrorStore& store) {
     auto sha = manifest["data"][0].value("checksum", "");
     if (!is_sha256_hex(sha)) throw InputError(where(kV3IndexManifest), "index checksum is not sha256 hex");
     auto key = v3_blob_key(sha);
-    return LoadedIndex{Layout::v3, key, parse_index(read_object(store, key), where(key))};
+    return LoadedIndex{Layout::v3, key,
+                       parse_index(read_object(store, key, size_of(manifest["data"][0], "contentLength")), where(key))};
   }
-  if (store.stat(kV2Index))
-    return LoadedIndex{Layout::v2, kV2Index, parse_index(read_object(store, kV2Index), where(kV2Index))};
+  if (auto info = store.stat(kV2Index))
+    return LoadedIndex{Layout::v2, kV2Index, parse_index(read_object(store, kV2Index, info->size), where(kV2Index))};
   if (store.stat(kOciIndexManifest)) {
     auto manifest = Json::parse(read_object(store, kOciIndexManifest), nullptr, false);
     if (manifest.is_discarded() || !manifest.contains("layers") || manifest["layers"].empty())
@@ -190,7 +196,7 @@ std::optional<LoadedIndex> load_index(MirrorStore& store) {
     auto digest = manifest["layers"][0].value("digest", "");
     if (digest.rfind("sha256:", 0) != 0) throw InputError(where(kOciIndexManifest), "layer digest is not sha256");
     auto key = oci_blob_key(digest.substr(7));
-    return LoadedIndex{Layout::oci, key, parse_index(read_object(store, key), where(key))};
+    return LoadedIndex{Layout::oci, key, parse_index(read_object(store, key, size_of(manifest["layers"][0], "size")), where(key))};
   }
   return std::nullopt;
 }

@@ -28,9 +28,9 @@ bool glob_match(std::string_view p, std::string_view t) {
 
 namespace {
 
-bool prefix_match(const std::string& pattern, const std::string& value) {
+bool prefix_match(const std::string& pattern, std::string_view value) {
   if (pattern.find_first_of("*?") != std::string::npos) return glob_match(pattern, value);
-  if (value.compare(0, pattern.size(), pattern) != 0) return false;
+  if (value.substr(0, pattern.size()) != pattern) return false;
   // "@1" matches "1" and "1.0" but not "10".
   return value.size() == pattern.size() || value[pattern.size()] == '.' || value[pattern.size()] == '-' ||
          pattern.empty();
@@ -90,7 +90,7 @@ SpecQuery SpecQuery::parse(const std::string& text) {
   return q;
 }
 
-bool SpecQuery::matches(const SpecNode& s) const {
+bool SpecQuery::matches(const SpecView& s) const {
   for (const auto& t : terms_) {
     bool ok = false;
     switch (t.field) {
@@ -102,7 +102,7 @@ bool SpecQuery::matches(const SpecNode& s) const {
       case Field::platform: ok = glob_match(t.pattern, s.platform); break;
       case Field::os: ok = glob_match(t.pattern, s.os); break;
       case Field::target: ok = glob_match(t.pattern, s.target); break;
-      case Field::hash: ok = s.hash.compare(0, t.pattern.size(), t.pattern) == 0; break;
+      case Field::hash: ok = s.hash.substr(0, t.pattern.size()) == t.pattern; break;
     }
     if (!ok) return false;
   }

@@ -26,28 +26,52 @@ unsigned deptype_bit(std::string_view t) {
   return t == "build" ? kBuild : t == "link" ? kLink : t == "run" ? kRun : t == "test" ? kTest : 0;
 }
 
-std::string SpecNode::compiler() const {
-  if (compiler_name.empty()) return {};
-  return compiler_version.empty() ? compiler_name : compiler_name + "@" + compiler_version;
+std::string SpecView::arch() const {
+  std::string s;
+  s.reserve(platform.size() + os.size() + target.size() + 2);
+  s.append(platform).append(1, '-').append(os).append(1, '-').append(target);
+  return s;
 }
 
-std::string SpecNode::display() const {
-  std::string s = name + "@" + version;
-  if (!compiler_name.empty()) s += "%" + compiler();
-  s += " arch=" + arch();
-  if (!hash.empty()) s += " /" + hash.substr(0, 7);
+std::string SpecView::compiler() const {
+  std::string s(compiler_name);
+  if (!compiler_name.empty() && !compiler_version.empty()) s.append(1, '@').append(compiler_version);
   return s;
+}
+
+void SpecView::append_display(std::string& s) const {
+  s.append(name).append(1, '@').append(version);
+  if (!compiler_name.empty()) {
+    s.append(1, '%').append(compiler_name);
+    if (!compiler_version.empty()) s.append(1, '@').append(compiler_version);
+  }
+  s.append(" arch=").append(platform).append(1, '-').append(os).append(1, '-').append(target);
+  if (!hash.empty()) s.append(" /").append(hash.substr(0, 7));
+}
+
+std::string SpecView::display() const {
+  std::string s;
+  append_display(s);
+  return s;
+}
+
+SpecView SpecNode::view() const {
+  return {name, version, platform, os, target, compiler_name, compiler_version, compiler_hash, hash, namespace_, external};
+}
+
+CompilerAnnotation split_compiler_annotation(std::string_view a) {
+  auto at = a.find('@');
+  if (at == std::string_view::npos) return {a, {}};
+  auto v = a.substr(at + 1);
+  if (!v.empty() && v.front() == '=') v.remove_prefix(1);
+  return {a.substr(0, at), v};
 }
 
 void set_compiler_from_annotation(SpecNode& n, std::string_view a) {
   if (!n.compiler_name.empty() || a.empty()) return;
-  auto at = a.find('@');
-  n.compiler_name = std::string(a.substr(0, at));
-  if (at != std::string_view::npos) {
-    auto v = a.substr(at + 1);
-    if (!v.empty() && v.front() == '=') v.remove_prefix(1);
-    n.compiler_version = std::string(v);
-  }
+  auto [name, version] = split_compiler_annotation(a);
+  n.compiler_name = std::string(name);
+  n.compiler_version = std::string(version);
 }
 
 SpecNode parse_node(const Json& node, const std::string& where) {
@@ -103,23 +127,13 @@ SpecNode parse_node(const Json& node, const std::string& where) {
   return n;
 }
 
-void resolve_compilers(std::vector<SpecNode*>& nodes,
-                       const std::unordered_map<std::string_view, const SpecNode*>& by_hash) {
-  for (auto* n : nodes) {
-    if (n->compiler_hash.empty() || !n->compiler_version.empty()) continue;
-    if (auto it = by_hash.find(n->compiler_hash); it != by_hash.end())
-      n->compiler_version = it->second->version;
-  }
-}
-
 void resolve_compilers(std::vector<SpecNode>& nodes) {
   std::unordered_map<std::string_view, const SpecNode*> by_hash;
-  std::vector<SpecNode*> ptrs;
+  for (auto& n : nodes) by_hash.emplace(n.hash, &n);
   for (auto& n : nodes) {
-    by_hash.emplace(n.hash, &n);
-    ptrs.push_back(&n);
+    if (n.compiler_hash.empty() || !n.compiler_version.empty()) continue;
+    if (auto it = by_hash.find(n.compiler_hash); it != by_hash.end()) n.compiler_version = it->second->version;
   }
-  resolve_compilers(ptrs, by_hash);
 }
 
 SpecFile parse_spec_file(const Json& doc, const std::string& where) {

@@ -46,10 +46,10 @@ std::vector<Problem> check_index(const Catalog& catalog, const IndexState& index
                                         ", content hashes to " + index.actual_sha256});
   }
   if (!index.index) return out;
-  std::map<std::string, const SpecNode*> listed;
+  std::map<std::string_view, const SpecView*> listed;
   for (const auto& r : index.index->records)
     if (r.in_buildcache) listed.emplace(r.spec.hash, &r.spec);
-  std::set<std::string> present;
+  std::set<std::string_view> present;
   for (const auto& e : catalog.entries)
     if (e.layout == index.layout) {
       present.insert(e.spec.hash);

@@ -78,6 +78,19 @@ TEST(Bus, UnsubscribeStopsDeliveryEvenThroughACachedTopic) {
   EXPECT_EQ(n, 11);
 }
 
+TEST(Bus, HasSubscribersFollowsSubscribeAndUnsubscribe) {
+  Bus bus;
+  auto topic = bus.topic("mirror.object.listed");
+  EXPECT_FALSE(bus.has_subscribers(topic));
+  EXPECT_FALSE(bus.has_subscribers(Bus::Topic()));
+  bus.subscribe("deploy.**", [](const Event&) {});
+  EXPECT_FALSE(bus.has_subscribers(topic));
+  auto id = bus.subscribe("mirror.**", [](const Event&) {});
+  EXPECT_TRUE(bus.has_subscribers(topic));
+  bus.unsubscribe(id);
+  EXPECT_FALSE(bus.has_subscribers(topic));
+}
+
 TEST(Bus, UnsubscribeOwnedByDropsOnlyThatOwner) {
   Bus bus;
   int a = 0, b = 0;

@@ -124,7 +124,9 @@ std::string hash_in_key(std::string_view key);
 Catalog scan_mirror(MirrorStore& store, const ScanOptions& options = {});
 
 // Reads a whole (metadata-sized) object; Error naming mirror and key if absent.
-std::string read_object(MirrorStore& store, std::string_view key);
+// `expected_size` (what a manifest or a stat says, 0 if unknown) sizes the
+// buffer once: a 100 MB index grown by appends was copied ~twice over.
+std::string read_object(MirrorStore& store, std::string_view key, std::uint64_t expected_size = 0);
 
 // Key of a blob in layout v3, or in an OCI store/dump.
 std::string v3_blob_key(const std::string& sha256);

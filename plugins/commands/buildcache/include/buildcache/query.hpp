@@ -21,7 +21,8 @@ class SpecQuery {
   SpecQuery() = default;
   // Throws InputError naming the bad term.
   static SpecQuery parse(const std::string& text);
-  bool matches(const SpecNode& spec) const;
+  bool matches(const SpecView& spec) const;
+  bool matches(const SpecNode& spec) const { return matches(spec.view()); }
   bool empty() const { return terms_.empty(); }
 
  private:

@@ -25,6 +25,41 @@ struct DependencyEdge {
   bool provides_compiler = false;  // virtuals include c, cxx or fortran
 };
 
+// A dependency edge as a view (of a BuildcacheIndex's parsed text).
+struct DependencyEdgeView {
+  std::string_view name;
+  std::string_view hash;
+  unsigned deptypes = 0;  // DepType bits
+  bool provides_compiler = false;
+};
+
+// The fields of a node that listing and querying read, as views: of a
+// SpecNode (SpecNode::view()) or of the text a BuildcacheIndex owns. Valid as
+// long as what it views; copying it copies no characters, which is what lets
+// `list` handle 100,000 records without an allocation each.
+struct SpecView {
+  std::string_view name;
+  std::string_view version;
+  std::string_view platform;
+  std::string_view os;
+  std::string_view target;
+  std::string_view compiler_name;
+  std::string_view compiler_version;
+  std::string_view compiler_hash;
+  std::string_view hash;
+  std::string_view namespace_;
+  bool external = false;
+
+  std::string arch() const;
+  // "gcc@12.2.0", or "" without a compiler.
+  std::string compiler() const;
+  // name@version%compiler arch=... /hash7, like `spack find -l` shows a node.
+  std::string display() const;
+  // The same, appended to `out` (listing writes 100,000 of them).
+  void append_display(std::string& out) const;
+};
+
+// A node that owns its text: read from a spec file.
 struct SpecNode {
   std::string name;
   std::string version;
@@ -39,15 +74,21 @@ struct SpecNode {
   bool external = false;
   std::vector<DependencyEdge> dependencies;
 
-  std::string arch() const { return platform + "-" + os + "-" + target; }
-  // "gcc@12.2.0", or "" without a compiler.
-  std::string compiler() const;
-  // name@version%compiler arch=... /hash7, like `spack find -l` shows a node.
-  std::string display() const;
+  SpecView view() const;
+  std::string arch() const { return view().arch(); }
+  std::string compiler() const { return view().compiler(); }
+  std::string display() const { return view().display(); }
 };
 
 // Splits "gcc@=12.2.0" / "gcc@12.2.0" (annotations.compiler of nodes
 // converted from spec files older than v5) into name and version.
+struct CompilerAnnotation {
+  std::string_view name;
+  std::string_view version;
+};
+CompilerAnnotation split_compiler_annotation(std::string_view annotation);
+
+// Sets the compiler from an annotation unless the node has one.
 void set_compiler_from_annotation(SpecNode& node, std::string_view annotation);
 
 // Reads one node dict; `where` names the object for error messages.
@@ -65,7 +106,5 @@ SpecFile parse_spec_file(const Json& doc, const std::string& where);
 // v5 nodes name their compiler as a dependency: look its version up among
 // `nodes` (by hash) and fill compiler_version.
 void resolve_compilers(std::vector<SpecNode>& nodes);
-void resolve_compilers(std::vector<SpecNode*>& nodes,
-                       const std::unordered_map<std::string_view, const SpecNode*>& by_hash);
 
 }  // namespace spackext::buildcache

@@ -2,6 +2,8 @@
 // index, and JSON written the way Spack writes it.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "buildcache/clearsign.hpp"
 #include "buildcache/digest.hpp"
 #include "buildcache/gzip.hpp"
@@ -138,6 +140,45 @@ TEST(Index, ParsesEveryRecordOfSpackIndexes) {
       EXPECT_EQ(r.spec.name, rec["spec"]["name"]);
       EXPECT_EQ(r.ref_count, rec["ref_count"].get<int>());
       EXPECT_EQ(r.in_buildcache, rec["in_buildcache"].get<bool>());
+    }
+  }
+}
+
+// Records view text the index owns, not the text it was parsed from: they
+// stay right after that text is overwritten, in a copy of the index (which
+// shares it) and in an index moved elsewhere.
+TEST(Index, RecordsViewTextTheIndexOwns) {
+  SPACKEXT_REQUIRE_FIXTURE(dir, "fixtures/spack/buildcache-v3-unsigned");
+  const auto raw = v3_index(dir);
+  const auto& installs = raw["database"]["installs"];
+  std::optional<BuildcacheIndex> copy;
+  BuildcacheIndex moved;
+  {
+    auto text = raw.dump();
+    text.reserve(text.size() + kIndexParsePadding);  // parsed in place
+    auto idx = parse_index(text, "v3 index");
+    text.assign(text.size(), ' ');
+    copy = idx;
+    moved = std::move(idx);
+  }
+  for (const BuildcacheIndex* idx : {&*copy, &moved}) {
+    ASSERT_EQ(idx->records.size(), installs.size());
+    for (const auto& r : idx->records) {
+      const auto& spec = installs.at(std::string(r.spec.hash))["spec"];
+      EXPECT_EQ(r.spec.name, spec["name"].get<std::string>());
+      EXPECT_EQ(r.spec.version, spec["version"].get<std::string>());
+      EXPECT_EQ(r.spec.platform, spec["arch"]["platform"].get<std::string>());
+      const auto deps = spec.value("dependencies", nlohmann::json::array());
+      ASSERT_EQ(r.dependencies.size(), deps.size()) << r.spec.name;
+      for (std::size_t i = 0; i < deps.size(); ++i) {
+        EXPECT_EQ(r.dependencies[i].name, deps[i]["name"].get<std::string>());
+        EXPECT_EQ(r.dependencies[i].hash, deps[i]["hash"].get<std::string>());
+      }
+      // v5: the compiler's version is that of the node its edge names.
+      if (!r.spec.compiler_hash.empty() && installs.contains(std::string(r.spec.compiler_hash)))
+        EXPECT_EQ(r.spec.compiler_version,
+                  installs[std::string(r.spec.compiler_hash)]["spec"]["version"].get<std::string>())
+            << r.spec.name;
     }
   }
 }
