@@ -84,16 +84,17 @@ void from_index(MirrorStore& store, const std::string& mirror, LoadedIndex& load
   out.from_index = true;
   out.index_key = loaded.key;
   out.layouts = {loaded.layout};
-  std::vector<const SpecNode*> listed;
+  std::vector<SpecNode> listed;  // owned: few, and kept in `out` after the index is gone
   std::set<std::string> hashes;
   for (const auto& r : loaded.index.records)
-    if (r.in_buildcache && wanted.wants(r.spec.hash) && hashes.insert(r.spec.hash).second) listed.push_back(&r.spec);
+    if (r.in_buildcache && wanted.wants(std::string(r.spec.hash)) && hashes.insert(std::string(r.spec.hash)).second)
+      listed.push_back(SpecNode::copy_of(r.spec));
   wanted.check_unambiguous(hashes, mirror);
   // The index says what should be there; the metadata object says whether it
   // still is, and whether it is signed. One small read per wanted entry.
   std::mutex mutex;
   parallel_for(listed.size(), options.jobs, [&](std::size_t i) {
-    const SpecNode& s = *listed[i];
+    const SpecNode& s = listed[i];
     std::optional<Holding> found;
     for (const auto& key : metadata_keys(loaded.layout, s)) {
       if (!store.stat(key)) continue;

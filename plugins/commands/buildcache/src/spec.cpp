@@ -74,6 +74,22 @@ void set_compiler_from_annotation(SpecNode& n, std::string_view a) {
   n.compiler_version = std::string(version);
 }
 
+SpecNode SpecNode::copy_of(const SpecView& v) {
+  SpecNode n;
+  n.name = v.name;
+  n.version = v.version;
+  n.platform = v.platform;
+  n.os = v.os;
+  n.target = v.target;
+  n.compiler_name = v.compiler_name;
+  n.compiler_version = v.compiler_version;
+  n.compiler_hash = v.compiler_hash;
+  n.hash = v.hash;
+  n.namespace_ = v.namespace_;
+  n.external = v.external;
+  return n;
+}
+
 SpecNode parse_node(const Json& node, const std::string& where) {
   if (!node.is_object()) throw InputError(where, "spec node is not a JSON object");
   SpecNode n;

@@ -75,6 +75,9 @@ struct SpecNode {
   std::vector<DependencyEdge> dependencies;
 
   SpecView view() const;
+  // A node owning a copy of what `v` views (no dependency edges): for the
+  // few records a caller keeps after the index that holds them is gone.
+  static SpecNode copy_of(const SpecView& v);
   std::string arch() const { return view().arch(); }
   std::string compiler() const { return view().compiler(); }
   std::string display() const { return view().display(); }
