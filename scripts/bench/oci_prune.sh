@@ -29,18 +29,8 @@ dump="$work/dump"
 python3 "$root/scripts/bench/make_buildcache.py" "$dump" --specs "$specs" --total-mib 20 --layout oci
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 reg="$work/registry"
-mkdir -p "$reg/data"
-cat >"$reg/config.yml" <<EOF
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $reg/data}
-  delete: {enabled: true}
-  maintenance: {uploadpurging: {enabled: false}}
-http:
-  addr: 127.0.0.1:$port
-  secret: bench-only-not-secret
-EOF
+. "$root/scripts/bench/registry.sh"
+write_registry_config "$reg" "$port"
 docker-registry serve "$reg/config.yml" >"$reg/log" 2>&1 &
 registry_pid=$!
 trap 'kill $registry_pid 2>/dev/null || true; wait $registry_pid 2>/dev/null || true; rm -rf "$work"' EXIT

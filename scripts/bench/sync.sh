@@ -65,6 +65,7 @@ done
 objects=$(find "$src" -type f | wc -l)
 bytes=$(find "$src" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 
+. "$root/scripts/bench/registry.sh"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_http() { # URL [curl args...]
   local url="$1"; shift
@@ -240,18 +241,8 @@ oci_push_with_curl() { # REGISTRY REPO DIR
 
 run_oci() {
   local port; port=$(free_port)
-  local reg="$work/registry"; rm -rf "$reg"; mkdir -p "$reg/data"
-  cat >"$reg/config.yml" <<EOF
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $reg/data}
-  delete: {enabled: true}
-  maintenance: {uploadpurging: {enabled: false}}
-http:
-  addr: 127.0.0.1:$port
-  secret: bench-only-not-secret
-EOF
+  local reg="$work/registry"; rm -rf "$reg"
+  write_registry_config "$reg" "$port"
   docker-registry serve "$reg/config.yml" >"$reg/log" 2>&1 &
   local pid=$!
   local base="http://127.0.0.1:$port"
