@@ -101,6 +101,8 @@ Manifest Manifest::from_envelope(std::string_view text) {
   } catch (const json::parse_error& e) {
     throw ManifestError("manifest is not valid JSON (byte " + std::to_string(e.byte) + "): " +
                         std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+  } catch (const json::out_of_range& e) {  // a number beyond a double's range (libFuzzer: 22222e2222)
+    throw ManifestError(std::string("manifest has a number out of range: ") + e.what());
   }
   return from_json(envelope);
 }

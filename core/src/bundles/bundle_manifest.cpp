@@ -84,6 +84,8 @@ BundleManifest BundleManifest::parse(std::string_view text, const std::string& s
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InputError(source, std::string("not valid JSON: ") + e.what());
+  } catch (const json::out_of_range& e) {  // a number beyond a double's range: 1e9999
+    throw InputError(source, std::string("a number out of range: ") + e.what());
   }
   if (!doc.is_object()) throw InputError(source, "expected a JSON object");
   BundleManifest m;

@@ -16,6 +16,8 @@ BuildGraph load_graph_file(const std::filesystem::path& file) {
     doc = nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(file.string(), std::string("malformed JSON: ") + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
+    throw InputError(file.string(), std::string("a number out of range: ") + e.what());
   }
   if (!doc.is_object() || !doc.contains("nodes") || !doc["nodes"].is_array())
     throw InputError(file.string(), "expected an object with a 'nodes' list");

@@ -34,6 +34,8 @@ Database Database::load_archspec_json(const std::filesystem::path& file) {
     doc = nlohmann::ordered_json::parse(buffer.str());
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(origin, std::string("not valid JSON: ") + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
+    throw InputError(origin, std::string("a number out of range: ") + e.what());
   }
   if (!doc.is_object() || !doc.contains("microarchitectures") || !doc["microarchitectures"].is_object())
     throw InputError(origin, "expected an archspec database with a 'microarchitectures' object");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <charconv>
 #include <regex>
 #include <vector>
 
@@ -149,9 +150,16 @@ HostCpu parse_cpuinfo(std::string_view text, std::string_view machine, const Dat
     static const std::regex power(R"(POWER(\d+))");
     std::smatch m;
     const std::string line = value_or(info, "cpu");
+    // A generation too large for an int is no POWER generation (libFuzzer
+    // found the std::out_of_range std::stoi threw): the CPU stays generic.
+    int generation = 0;
     if (std::regex_search(line, m, power)) {
-      cpu.generation = std::stoi(m[1].str());
-      cpu.vendor = "IBM";
+      const auto digits = m[1].str();
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), generation);
+      if (ec == std::errc() && end == digits.data() + digits.size()) {
+        cpu.generation = generation;
+        cpu.vendor = "IBM";
+      }
     }
   } else if (cpu.machine == "riscv64") {
     cpu.uarch = riscv_uarch(info);

@@ -26,6 +26,8 @@ nlohmann::json read_json_file(const std::filesystem::path& path, const char* wha
       if (text[i] == '\n') ++line;
     throw InputError(path.string() + ":" + std::to_string(line),
                      std::string("not valid JSON (expected ") + what + ")");
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
+    throw InputError(path.string(), std::string("a number out of range (expected ") + what + "): " + e.what());
   }
 }
 

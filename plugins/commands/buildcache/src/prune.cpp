@@ -39,6 +39,8 @@ std::set<std::string> lockfile_hashes(const std::filesystem::path& lockfile) {
     j = nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(lockfile.string() + ":byte " + std::to_string(e.byte), std::string("malformed JSON: ") + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
+    throw InputError(lockfile.string(), std::string("a number out of range: ") + e.what());
   }
   if (!j.is_object() || !j.contains("_meta") || j["_meta"].value("file-type", "") != "spack-lockfile")
     throw InputError(lockfile.string(), "not a spack.lock (expected _meta.file-type \"spack-lockfile\")");

@@ -62,6 +62,8 @@ BuildHashes hashes_from_manifest(const fs::path& manifest) {
     j = nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(manifest.string(), std::string("not JSON: ") + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
+    throw InputError(manifest.string(), std::string("a number out of range: ") + e.what());
   }
   if (!j.contains("containers") || !j["containers"].is_array())
     throw InputError(manifest.string(), "no 'containers' list (expected a containers.json from build-defs)");
