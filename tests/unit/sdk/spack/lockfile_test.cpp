@@ -149,6 +149,9 @@ TEST(Lockfile, BadInputIsAnInputErrorNamingTheFile) {
   };
   expect_input_error("{\n  \"_meta\": {\n  oops\n}", ":3: not valid JSON");
   expect_input_error(R"({"spack": {}})", "not a Spack lockfile");
+  // nlohmann reports a number beyond a double's range as out_of_range, not
+  // as a parse error (found by libFuzzer in plugin manifests).
+  expect_input_error(R"({"_meta": {"lockfile-version": 1e9999}})", "a number out of range");
   expect_input_error(R"({"_meta": {"file-type": "spack-lockfile", "lockfile-version": 3}, "concrete_specs": {}})",
                      "lockfile-version 3 is not supported");
   expect_input_error(R"({"_meta": {"file-type": "spack-lockfile", "lockfile-version": 6}})", "concrete_specs");
