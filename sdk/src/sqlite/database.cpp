@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "spackext/errors.hpp"
 
 namespace spackext::sqlite {
@@ -61,7 +64,17 @@ Database::Database(const std::filesystem::path& file, int version, std::string_v
   }
   sqlite3_busy_timeout(db_, 10000);
   try {
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    // Turning a new database to WAL takes an exclusive lock, and SQLite does
+    // not call the busy handler for it: a second process opening the file at
+    // that moment gets "database is locked" at once. Retry within the same
+    // time the busy timeout gives every other statement.
+    for (int waited_ms = 0;; waited_ms += 10) {
+      const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL;", nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) break;
+      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited_ms >= 10000) exec("PRAGMA journal_mode=WAL;");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     transaction([&] {
       Statement read(db_, "PRAGMA user_version");
       read.step();
