@@ -1,4 +1,5 @@
 #include "file_store.hpp"
+#include "folder_walk.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -149,28 +150,23 @@ void FileMirrorStore::list(std::string_view prefix,
     throw MirrorNotFound(url(), fs::exists(root_, ec) ? "the mirror root is not a folder"
                                                       : "the mirror root does not exist");
   if (!fs::is_directory(start, ec)) return;
-  fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, ec);
-  if (ec) throw Error(url() + ": cannot list " + start.string() + ": " + ec.message());
-  // Every path the walk gives starts with the root as given: the key is the
-  // rest (a string cut; lexically_relative splits and rejoins every path).
-  const auto& root = root_.native();
-  const std::size_t cut = root.size() + (root.empty() || root.back() != '/' ? 1 : 0);
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) throw Error(url() + ": cannot list " + start.string() + ": " + ec.message());
-    const auto& path = it->path().native();
-    const std::string_view name = std::string_view(path).substr(path.rfind('/') + 1);
-    struct stat st {};
-    if (name.substr(0, kTempPrefix.size()) == kTempPrefix) {
-      // Listing is how a sync or update-index starts, so this is where the
-      // leftovers of killed writers are swept.
-      if (pushable_) sweep_if_abandoned(it->path());
-      continue;
-    }
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    auto key = path.substr(cut);
-    if (key.compare(0, p.size(), p) != 0) continue;
-    visit(info_of(std::move(key), st));
-  }
+  // Keys are the path below the root: the start folder's part, then the walk's.
+  std::string base = start.lexically_relative(root_).generic_string();
+  base = base == "." ? std::string() : base + "/";
+  std::string key;
+  walk_folder(
+      start.string(),
+      [&](const WalkedEntry& e) {
+        if (e.name.substr(0, kTempPrefix.size()) != kTempPrefix) return false;
+        // Listing is how a sync or update-index starts, so this is where the
+        // leftovers of killed writers are swept.
+        if (pushable_) sweep_if_abandoned(start / fs::path(e.relative));
+        return true;
+      },
+      [&](const WalkedEntry& e) {
+        key.assign(base).append(e.relative);
+        if (key.compare(0, p.size(), p) == 0) visit(info_of(key, *e.st));
+      });
 }
 
 std::optional<ObjectInfo> FileMirrorStore::stat(std::string_view key) {

@@ -38,10 +38,9 @@ constexpr std::string_view kV2SpecSuffix = ".spec.json";
 constexpr std::string_view kV2SignedSuffix = ".spec.json.sig";
 
 // build_cache/<stem>.spec.json[.sig] -> <stem> (the tarball is <stem>.spack).
-std::string v2_stem(std::string_view key) {
+std::string_view v2_stem(std::string_view key) {
   auto name = key.substr(kV2Dir.size());
-  return std::string(name.substr(0, name.size() - (ends_with(name, kV2SignedSuffix) ? kV2SignedSuffix.size()
-                                                                                   : kV2SpecSuffix.size())));
+  return name.substr(0, name.size() - (ends_with(name, kV2SignedSuffix) ? kV2SignedSuffix.size() : kV2SpecSuffix.size()));
 }
 
 // One record of a v3 manifest.
@@ -136,7 +135,7 @@ class Scanner {
     if (options_.listing)
       cat_.objects = *options_.listing;
     else
-      store_.list("", [&](const ObjectInfo& o) { cat_.objects.emplace(o.key, o); });
+      store_.list("", [&](const ObjectInfo& o) { cat_.objects.emplace_hint(cat_.objects.end(), o.key, o); });
     if (cat_.objects.count(std::string(kOciTags))) scan_oci();
     scan_v3();
     scan_v2();
@@ -254,19 +253,28 @@ class Scanner {
   }
 
   void scan_v2() {
-    // Spec files sit directly in build_cache/; tarballs are found by name.
-    std::unordered_map<std::string, std::string> tarballs;  // file name -> key
-    for (const auto& [key, info] : cat_.objects)
-      if (starts_with(key, kV2Dir) && ends_with(key, ".spack")) tarballs.emplace(key.substr(key.rfind('/') + 1), key);
     const auto spec_files = spec_metadata_keys(cat_.objects, Layout::v2);
     bool has_index = cat_.objects.count(std::string(kV2Index)) > 0;
-    if (spec_files.empty() && tarballs.empty() && !has_index) return;
+    // Spec files sit directly in build_cache/; tarballs are found by name,
+    // in a table made only when some spec file is to be read.
+    const auto listed = [&](const std::string& key) { return options_.unread.count(key) > 0; };
+    const bool reads = !std::all_of(spec_files.begin(), spec_files.end(), listed);
+    std::unordered_map<std::string_view, const std::string*> tarballs;  // file name -> key
+    bool any_tarball = false;
+    for (auto it = cat_.objects.lower_bound(std::string(kV2Dir));
+         it != cat_.objects.end() && starts_with(it->first, kV2Dir); ++it)
+      if (ends_with(it->first, ".spack")) {
+        any_tarball = true;
+        if (!reads) break;
+        tarballs.emplace(std::string_view(it->first).substr(it->first.rfind('/') + 1), &it->first);
+      }
+    if (spec_files.empty() && !any_tarball && !has_index) return;
     cat_.layouts.insert(Layout::v2);
     parallel_for(spec_files.size(), options_.jobs, [&](std::size_t i) {
       const auto& key = spec_files[i];
-      const auto stem = v2_stem(key);
       try {
-        if (options_.unread.count(key) || reuse_known(key)) return;
+        if (listed(key) || reuse_known(key)) return;
+        const std::string stem(v2_stem(key));
         auto text = read_object(store_, key);
         CacheEntry e;
         e.layout = Layout::v2;
@@ -285,7 +293,7 @@ class Scanner {
         auto t = tarballs.find(stem + ".spack");
         // A missing tarball gets the path Spack would use, so it is reported by name.
         e.tarball.key = t != tarballs.end()
-                            ? t->second
+                            ? *t->second
                             : std::string(kV2Dir) + e.spec.arch() + "/" +
                                   (e.spec.compiler_name.empty() ? "none-none"
                                                                 : e.spec.compiler_name + "-" + e.spec.compiler_version) +
@@ -438,17 +446,21 @@ std::vector<std::string> spec_metadata_keys(const std::map<std::string, ObjectIn
          it != objects.end() && starts_with(it->first, kV3SpecManifests); ++it)
       if (ends_with(it->first, kV3ManifestSuffix)) out.push_back(it->first);
   } else if (layout == Layout::v2) {
-    std::map<std::string, std::string> by_stem;  // .sig preferred
+    // The spec files directly in build_cache/ by stem, a signed one preferred.
+    std::vector<std::pair<std::string_view, const std::string*>> by_stem;
     for (auto it = objects.lower_bound(std::string(kV2Dir)); it != objects.end() && starts_with(it->first, kV2Dir);
          ++it) {
       const auto& key = it->first;
       if (key.find('/', kV2Dir.size()) != std::string::npos) continue;
-      if (ends_with(key, kV2SignedSuffix))
-        by_stem[v2_stem(key)] = key;
-      else if (ends_with(key, kV2SpecSuffix))
-        by_stem.emplace(v2_stem(key), key);
+      if (ends_with(key, kV2SignedSuffix) || ends_with(key, kV2SpecSuffix)) by_stem.emplace_back(v2_stem(key), &key);
     }
-    for (auto& [stem, key] : by_stem) out.push_back(std::move(key));
+    std::stable_sort(by_stem.begin(), by_stem.end(), [](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return ends_with(*a.second, kV2SignedSuffix) && !ends_with(*b.second, kV2SignedSuffix);
+    });
+    out.reserve(by_stem.size());
+    for (std::size_t i = 0; i < by_stem.size(); ++i)
+      if (i == 0 || by_stem[i].first != by_stem[i - 1].first) out.push_back(*by_stem[i].second);
   }
   return out;
 }

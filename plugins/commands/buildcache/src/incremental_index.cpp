@@ -64,19 +64,22 @@ Current read_current(MirrorStore& store, const std::map<std::string, ObjectInfo>
   return c;
 }
 
-// File names of the v2 tarballs listed (a spec file's tarball is found by name).
-std::unordered_set<std::string> v2_tarball_names(const std::map<std::string, ObjectInfo>& listing) {
-  std::unordered_set<std::string> out;
+// File names of the v2 tarballs listed (a spec file's tarball is found by
+// name), viewing the listing's keys.
+std::unordered_set<std::string_view> v2_tarball_names(const std::map<std::string, ObjectInfo>& listing) {
+  std::unordered_set<std::string_view> out;
   for (auto it = listing.lower_bound("build_cache/"); it != listing.end() && it->first.rfind("build_cache/", 0) == 0;
        ++it)
     if (it->first.size() > 6 && it->first.compare(it->first.size() - 6, 6, ".spack") == 0)
-      out.insert(it->first.substr(it->first.rfind('/') + 1));
+      out.insert(std::string_view(it->first).substr(it->first.rfind('/') + 1));
   return out;
 }
 
-std::string v2_tarball_name(const std::string& key) {
-  auto name = key.substr(key.rfind('/') + 1);
-  return name.substr(0, name.rfind(".spec.json")) + ".spack";
+// The file name of a v2 spec file's tarball, into `out`.
+const std::string& v2_tarball_name(const std::string& key, std::string& out) {
+  auto name = std::string_view(key).substr(key.rfind('/') + 1);
+  out.assign(name.substr(0, name.rfind(".spec.json"))).append(".spack");
+  return out;
 }
 
 }  // namespace
@@ -115,13 +118,14 @@ PlanOutcome plan_incremental(MirrorStore& store, const std::map<std::string, Obj
       unnamed.push_back(&key);  // read: nothing says which spec it holds
   }
   plan.added = unnamed.size();
-  const auto tarballs = layout == Layout::v2 ? v2_tarball_names(listing) : std::unordered_set<std::string>();
+  const auto tarballs = layout == Layout::v2 ? v2_tarball_names(listing) : std::unordered_set<std::string_view>();
+  std::string tarball;
   const auto reusable = [&](const std::string& key) {
     const auto& info = listing.at(key);
     if (!info.modified || *info.modified > current.published - kRewriteMargin) return false;
     // A v2 spec's tarball is found by name in the listing: one gone is an
     // incomplete entry, which only reading the spec file reports by name.
-    return layout != Layout::v2 || tarballs.count(v2_tarball_name(key)) > 0;
+    return layout != Layout::v2 || tarballs.count(v2_tarball_name(key, tarball)) > 0;
   };
   std::unordered_set<std::string_view> roots;
   for (auto h : plan.current->order()) {

@@ -283,10 +283,12 @@ void IndexBuilder::add_spec_file(const Json& spec_file, const std::string& where
     for (const auto& n : spec_file["spec"]["nodes"]) converted.push_back(node_as_v5(n, parsed.spec_version));
   }
   const auto& nodes = convert ? converted : spec_file["spec"]["nodes"];
-  // The file's nodes by hash; their text is made when one is recorded (or compared).
+  // The file's nodes by hash; their text is made when one is recorded (or
+  // compared), into the builder's own storage.
   struct FileNodes {
+    std::deque<std::string>& owned;
     std::unordered_map<std::string, const Json*> by_hash;
-    mutable std::unordered_map<std::string, std::string> texts;
+    mutable std::unordered_map<std::string, std::string_view> texts;
     bool has(const std::string& h) const { return by_hash.count(h) > 0; }
     std::vector<std::string> dependencies(const std::string& h) const {
       std::vector<std::string> out;
@@ -295,11 +297,12 @@ void IndexBuilder::add_spec_file(const Json& spec_file, const std::string& where
         for (const auto& d : *deps) out.push_back(d["hash"].get<std::string>());
       return out;
     }
-    const std::string& text(const std::string& h) const {
+    std::string_view text(const std::string& h) const {
       auto it = texts.find(h);
-      return it != texts.end() ? it->second : texts.emplace(h, dump_compact(*by_hash.at(h))).first->second;
+      return it != texts.end() ? it->second
+                               : texts.emplace(h, owned.emplace_back(dump_compact(*by_hash.at(h)))).first->second;
     }
-  } file;
+  } file{owned_texts_, {}, {}};
   for (const auto& n : nodes) file.by_hash.emplace(n["hash"].get<std::string>(), &n);
   if (compare_with_)
     for (const auto& [h, node] : file.by_hash)
@@ -318,7 +321,7 @@ void IndexBuilder::add_stored_spec(const std::string& root, const StoredIndex& i
       const auto& deps = index.find(h)->dependencies;
       return {deps.begin(), deps.end()};
     }
-    std::string text(const std::string& h) const { return std::string(index.find(h)->text); }
+    std::string_view text(const std::string& h) const { return index.find(h)->text; }
   } stored{index};
   std::vector<std::string> stack;
   visit(root, stored, stack);
@@ -347,6 +350,9 @@ std::string IndexBuilder::json_text() const {
       if (nodes_.count(d) && seen.insert(d).second) ++refs[d];
   }
   IndexTextWriter out(db_version_);
+  std::size_t bytes = 64;
+  for (const auto& [h, node] : nodes_) bytes += node.text.size() + h.size() + 48;
+  out.reserve(bytes);
   for (const auto& h : order_) {
     auto ib = in_buildcache_.find(h);
     out.add(h, nodes_.at(h).text, refs[h], ib != in_buildcache_.end() && ib->second);

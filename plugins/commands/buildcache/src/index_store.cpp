@@ -115,7 +115,8 @@ std::map<Layout, PlanOutcome> plan_layouts(MirrorStore& store, const IndexUpdate
   }
   auto listing = std::make_shared<std::map<std::string, ObjectInfo>>();
   for (const char* folder : {"v3/", "build_cache/"})
-    store.list(folder, [&](const ObjectInfo& o) { listing->emplace(o.key, o); });
+    // Stores list keys in byte order (S3, GCS, the file store), so each key goes at the end.
+    store.list(folder, [&](const ObjectInfo& o) { listing->emplace_hint(listing->end(), o.key, o); });
   bool all_planned = true;
   for (auto [layout, folder] : {std::pair{Layout::v2, "build_cache/"}, std::pair{Layout::v3, "v3/"}}) {
     auto outcome = plan_incremental(store, *listing, layout, options.exclude);

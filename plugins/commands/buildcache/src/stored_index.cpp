@@ -161,6 +161,7 @@ bool StoredIndex::canonical() const {
   // rewriting the records from their own texts checks.
   if (!std::all_of(text_->begin(), text_->end(), [](char c) { return c >= 0x20 && c < 0x7f; })) return false;
   IndexTextWriter w(db_version_);
+  w.reserve(text_->size());
   for (auto h : order_) {
     const auto& n = nodes_.at(h);
     w.add(h, n.text, n.ref_count, n.in_buildcache);
@@ -175,7 +176,12 @@ IndexTextWriter::IndexTextWriter(const std::string& db_version) {
 void IndexTextWriter::add(std::string_view hash, std::string_view node_text, int ref_count, bool in_buildcache) {
   if (!first_) out_ += ',';
   first_ = false;
-  out_ += nlohmann::ordered_json(std::string(hash)).dump(-1, ' ', true);
+  // A DAG hash is base32: quoted as it is. Anything else is escaped as
+  // Spack's json.dump (ensure_ascii) does.
+  if (std::all_of(hash.begin(), hash.end(), [](char c) { return c > 0x20 && c < 0x7f && c != '"' && c != '\\'; }))
+    out_.append("\"").append(hash).append("\"");
+  else
+    out_ += nlohmann::ordered_json(std::string(hash)).dump(-1, ' ', true);
   out_ += ":{\"spec\":";
   out_ += node_text;
   out_ += ",\"ref_count\":";

@@ -190,7 +190,7 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
   auto listing = std::async(std::launch::async, [&dst] {
     std::map<std::string, ObjectInfo> found;
     try {
-      dst.list("", [&](const ObjectInfo& o) { found.emplace(o.key, o); });
+      dst.list("", [&](const ObjectInfo& o) { found.emplace_hint(found.end(), o.key, o); });
     } catch (const MirrorNotFound&) {
       // A new mirror: its store creates it with the first object.
     }
@@ -375,7 +375,7 @@ SyncReport sync_mirrors(MirrorStore& src, MirrorStore& dst, const SyncOptions& o
   auto now = listed;
   if (report.copied || !oci_tags.empty()) {
     auto fresh = std::make_shared<std::map<std::string, ObjectInfo>>();
-    dst.list("", [&](const ObjectInfo& o) { fresh->emplace(o.key, o); });
+    dst.list("", [&](const ObjectInfo& o) { fresh->emplace_hint(fresh->end(), o.key, o); });
     now = fresh;
   }
   // A proof is kept for the version it was made for, if that is still the

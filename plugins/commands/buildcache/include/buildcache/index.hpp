@@ -3,6 +3,7 @@
 // on big mirrors and `list` should not wait for them.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -61,9 +62,13 @@ class StoredIndex;
 class IndexBuilder {
  public:
   explicit IndexBuilder(std::string db_version = "8") : db_version_(std::move(db_version)) {}
+  // Its nodes view texts it owns: a copy would view the original's.
+  IndexBuilder(const IndexBuilder&) = delete;
+  IndexBuilder& operator=(const IndexBuilder&) = delete;
   // Adds a spec file document; its first node is the buildcache entry.
   void add_spec_file(const Json& spec_file, const std::string& where);
-  // Adds the spec whose root is `root` in `index`, with the nodes it reaches there.
+  // Adds the spec whose root is `root` in `index`, with the nodes it reaches
+  // there. Their texts are not copied: `index` must outlive the builder.
   void add_stored_spec(const std::string& root, const StoredIndex& index);
   // Compares every node of the spec files added from now on with `index`'s
   // node of the same hash: a node whose bytes differ (one DAG hash, two
@@ -76,7 +81,7 @@ class IndexBuilder {
 
  private:
   struct Node {
-    std::string text;                       // compact JSON of the node dict
+    std::string_view text;                  // compact JSON of the node dict (in owned_texts_ or a StoredIndex)
     std::vector<std::string> dependencies;  // hashes, in the node's order
   };
   template <class Source>
@@ -85,6 +90,7 @@ class IndexBuilder {
   std::vector<std::string> order_;
   std::unordered_map<std::string, Node> nodes_;
   std::unordered_map<std::string, bool> in_buildcache_;
+  std::deque<std::string> owned_texts_;  // texts of nodes from spec files (a deque never moves them)
   const StoredIndex* compare_with_ = nullptr;
   std::size_t differing_ = 0;
 };

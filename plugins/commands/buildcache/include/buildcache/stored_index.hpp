@@ -52,6 +52,8 @@ class IndexTextWriter {
  public:
   explicit IndexTextWriter(const std::string& db_version);
   void add(std::string_view hash, std::string_view node_text, int ref_count, bool in_buildcache);
+  // Room for an index of about this many bytes (the text is written once, not regrown).
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
   std::string finish() &&;
 
  private:
