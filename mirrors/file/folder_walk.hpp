@@ -24,6 +24,8 @@ struct WalkedEntry {
 // every regular file (or symbolic link to one) and never descending into a
 // symbolic link to a folder. `skip_name` is asked first for every entry of
 // any kind; returning true leaves it out (and, for a folder, everything in it).
+// on_file is called on the caller's thread only, one file at a time;
+// skip_name may be called from several threads at once.
 //
 // Why not std::filesystem::recursive_directory_iterator: on a buildcache of
 // 20,000 specs it costs an open, two fcntl and an fstat per folder and the
@@ -32,6 +34,9 @@ struct WalkedEntry {
 // types getdents(2) already gives: one openat and its getdents per folder,
 // one fstatat per file, nothing per subfolder. A listing is where an
 // incremental `update-index` with nothing to do spends most of its time.
+// The first folder found with many subfolders (a buildcache's folder per
+// package) has them walked by one thread per core, which also hides the
+// latency of a network file system.
 //
 // An entry that vanishes while being walked (a concurrent writer renamed or
 // removed it) is left out, as is a folder this process may not read; any

@@ -465,7 +465,7 @@ std::vector<std::string> spec_metadata_keys(const std::map<std::string, ObjectIn
   return out;
 }
 
-std::string hash_in_key(std::string_view key) {
+std::string_view hash_in_key(std::string_view key) {
   for (auto suffix : {kV3ManifestSuffix, kV2SignedSuffix, kV2SpecSuffix}) {
     if (!ends_with(key, suffix)) continue;
     auto stem = key.substr(0, key.size() - suffix.size());
@@ -474,7 +474,7 @@ std::string hash_in_key(std::string_view key) {
     const bool is_hash = hash.size() == 32 && std::all_of(hash.begin(), hash.end(), [](char c) {
       return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
     });
-    return is_hash && hash.size() < stem.size() ? std::string(hash) : std::string();
+    return is_hash && hash.size() < stem.size() ? hash : std::string_view();
   }
   return {};
 }

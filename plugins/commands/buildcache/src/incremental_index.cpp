@@ -16,51 +16,44 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-// The index as stored for the layout, checked against the object that
-// publishes it; a reason instead when it cannot be the starting point.
-struct Current {
-  std::string text;
-  std::string sha256;
-  Clock::time_point published;
-  std::string where;
-  std::string problem;
-};
-
-std::optional<Clock::time_point> modified(const std::map<std::string, ObjectInfo>& listing, std::string_view key) {
-  auto it = listing.find(std::string(key));
-  return it == listing.end() ? std::nullopt : it->second.modified;
-}
-
-Current read_current(MirrorStore& store, const std::map<std::string, ObjectInfo>& listing, Layout layout) {
-  Current c;
+// The index text stored for the layout, checked against the object that
+// publishes it, and when it was published; a reason instead when it cannot
+// be the starting point.
+CurrentIndex read_current(MirrorStore& store, Layout layout) {
   const auto where = [&](std::string_view key) { return store.url() + ": " + std::string(key); };
+  std::string text;
+  CurrentIndex c;
   std::optional<Clock::time_point> published;
   if (layout == Layout::v3) {
-    if (!listing.count(std::string(kV3IndexManifestKey))) return {.problem = "there is no index yet"};
-    published = modified(listing, kV3IndexManifestKey);
+    const auto manifest_info = store.stat(kV3IndexManifestKey);
+    if (!manifest_info) return {.problem = "there is no index yet"};
+    published = manifest_info->modified;
     const auto manifest = parse_json(json_payload(read_object(store, kV3IndexManifestKey)), where(kV3IndexManifestKey));
     const auto data = manifest.is_object() ? manifest.value("data", Json::array()) : Json::array();
     const auto sha = !data.empty() && data[0].is_object() ? data[0].value("checksum", "") : std::string();
     if (!is_sha256_hex(sha)) return {.problem = where(kV3IndexManifestKey) + " names no sha256 index blob"};
     const auto key = v3_blob_key(sha);
-    c.text = read_object(store, key);
-    c.sha256 = sha256_hex(c.text);
+    text = read_object(store, key);
+    c.sha256 = sha256_hex(text);
     c.where = where(key);
     if (c.sha256 != sha) return {.problem = "the index blob " + key + " does not hash to its manifest's checksum"};
   } else {
-    if (!listing.count(std::string(kV2IndexKey))) return {.problem = "there is no index yet"};
-    if (!listing.count(std::string(kV2IndexHashKey)))
-      return {.problem = std::string(kV2IndexHashKey) + " is missing"};
-    const auto a = modified(listing, kV2IndexKey), b = modified(listing, kV2IndexHashKey);
+    const auto index_info = store.stat(kV2IndexKey);
+    if (!index_info) return {.problem = "there is no index yet"};
+    const auto hash_info = store.stat(kV2IndexHashKey);
+    if (!hash_info) return {.problem = std::string(kV2IndexHashKey) + " is missing"};
+    const auto a = index_info->modified, b = hash_info->modified;
     if (a && b) published = std::min(*a, *b);  // the earlier write: the safer reference
-    c.text = read_object(store, kV2IndexKey);
-    c.sha256 = sha256_hex(c.text);
+    text = read_object(store, kV2IndexKey);
+    c.sha256 = sha256_hex(text);
     c.where = where(kV2IndexKey);
     if (read_object(store, kV2IndexHashKey).substr(0, 64) != c.sha256)
       return {.problem = std::string(kV2IndexHashKey) + " does not match " + std::string(kV2IndexKey)};
   }
   if (!published) return {.problem = "the store gives no modification time for the index"};
   c.published = *published;
+  c.index = std::make_shared<const StoredIndex>(std::move(text), c.where);
+  if (!c.index->canonical()) return {.problem = "the current index is not in the exact form a rebuild writes"};
   return c;
 }
 
@@ -84,40 +77,41 @@ const std::string& v2_tarball_name(const std::string& key, std::string& out) {
 
 }  // namespace
 
-PlanOutcome plan_incremental(MirrorStore& store, const std::map<std::string, ObjectInfo>& listing, Layout layout,
-                             const std::set<std::string>& exclude) {
+CurrentIndex load_current_index(MirrorStore& store, Layout layout) {
   if (layout != Layout::v2 && layout != Layout::v3)
-    return {std::nullopt, to_string(layout) + " indexes are always rebuilt in full"};
-  Current current;
+    return {.problem = to_string(layout) + " indexes are always rebuilt in full"};
   try {
-    current = read_current(store, listing, layout);
+    return read_current(store, layout);
   } catch (const std::exception& e) {
-    current.problem = std::string("the current index cannot be read: ") + e.what();
+    return {.problem = std::string("the current index cannot be read: ") + e.what()};
   }
+}
+
+PlanOutcome plan_incremental(const CurrentIndex& current, const std::map<std::string, ObjectInfo>& listing,
+                             Layout layout, const std::set<std::string>& exclude) {
   if (!current.problem.empty()) return {std::nullopt, current.problem};
   IncrementalPlan plan;
   plan.layout = layout;
   plan.current_sha256 = current.sha256;
-  try {
-    plan.current = std::make_shared<const StoredIndex>(std::move(current.text), current.where);
-  } catch (const std::exception& e) {
-    return {std::nullopt, std::string("the current index cannot be read: ") + e.what()};
-  }
-  if (!plan.current->canonical())
-    return {std::nullopt, "the current index is not in the exact form a rebuild writes"};
+  plan.current = current.index;
 
-  // Listed metadata by the hash its key names.
-  std::unordered_map<std::string, std::vector<const std::string*>> by_hash;
+  // Listed metadata by the hash its key names (the first key, and how many).
+  struct Listed {
+    const std::string* key = nullptr;
+    std::size_t count = 0;
+  };
+  std::unordered_map<std::string_view, Listed> by_hash;
   const auto keys = spec_metadata_keys(listing, layout);
-  std::vector<const std::string*> unnamed;
+  by_hash.reserve(keys.size());
   for (const auto& key : keys) {
     if (exclude.count(key)) continue;
-    if (auto h = hash_in_key(key); !h.empty())
-      by_hash[h].push_back(&key);
-    else
-      unnamed.push_back(&key);  // read: nothing says which spec it holds
+    if (auto h = hash_in_key(key); !h.empty()) {
+      auto& listed = by_hash[h];
+      if (!listed.count++) listed.key = &key;
+    } else {
+      ++plan.added;  // read: nothing says which spec it holds
+    }
   }
-  plan.added = unnamed.size();
   const auto tarballs = layout == Layout::v2 ? v2_tarball_names(listing) : std::unordered_set<std::string_view>();
   std::string tarball;
   const auto reusable = [&](const std::string& key) {
@@ -132,21 +126,21 @@ PlanOutcome plan_incremental(MirrorStore& store, const std::map<std::string, Obj
     const auto* node = plan.current->find(h);
     if (!node->in_buildcache) continue;
     roots.insert(h);
-    auto it = by_hash.find(std::string(h));
+    auto it = by_hash.find(h);
     if (it == by_hash.end()) {
       ++plan.removed;
       continue;
     }
     // One hash under two keys is read: which one a rebuild keeps is not ours to guess.
-    if (it->second.size() == 1 && reusable(*it->second.front())) {
-      plan.unread.insert(*it->second.front());
+    if (it->second.count == 1 && reusable(*it->second.key)) {
+      plan.unread.insert(*it->second.key);
       plan.reused.emplace_back(h);
     } else {
-      plan.changed += it->second.size();
+      plan.changed += it->second.count;
     }
   }
-  for (const auto& [h, ks] : by_hash)
-    if (!roots.count(h)) plan.added += ks.size();
+  for (const auto& [h, listed] : by_hash)
+    if (!roots.count(h)) plan.added += listed.count;
   return {std::move(plan), {}};
 }
 

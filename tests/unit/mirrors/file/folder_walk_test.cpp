@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <thread>
 
 #include <spackext/errors.hpp>
 #include <spackext_testing/testing.hpp>
@@ -63,6 +64,32 @@ TEST(FolderWalk, GivesPathsInByteOrder) {
   EXPECT_EQ(got, (std::vector<std::string>{"B", "a-b", "a.json", "a/a", "a/b-", "a/b/c", "a/x", "a0"}));
 }
 
+TEST(FolderWalk, AWideFolderWalkedByThreadsGivesEveryFileOnceInOrder) {
+  // 300 subfolders (more than the split threshold), files between them and
+  // below them: the result is the same as a sorted list of what was made.
+  TempDir tmp;
+  std::vector<std::string> want;
+  for (int i = 0; i < 300; ++i) {
+    const auto n = std::to_string(i * 7919 % 1000);
+    for (const auto& p : {"spec/pkg" + n + "/a-" + n + ".json", "spec/pkg" + n + "/sub/b", "spec/pkg" + n + ".txt"}) {
+      write(tmp.path() / p, "");
+      want.push_back(p);
+    }
+  }
+  write(tmp.path() / "z-after", "");
+  want.push_back("z-after");
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> got;
+  const auto caller = std::this_thread::get_id();
+  walk_folder(
+      tmp.path().string(), [](const WalkedEntry&) { return false; },
+      [&](const WalkedEntry& e) {
+        EXPECT_EQ(std::this_thread::get_id(), caller);
+        got.emplace_back(e.relative);
+      });
+  EXPECT_EQ(got, want);
+}
+
 TEST(FolderWalk, FollowsLinksToFilesButNotToFolders) {
   TempDir tmp;
   write(tmp.path() / "real/file.txt", "x");
@@ -111,11 +138,14 @@ TEST(FolderWalk, AMissingFolderIsNothingAndAFileIsAnError) {
 TEST(FolderWalk, AnErrorInTheCallbackLeavesNoDescriptorOpen) {
   TempDir tmp;
   write(tmp.path() / "a/b/c/d", "");
+  for (int i = 0; i < 100; ++i) write(tmp.path() / "wide" / std::to_string(i) / "f", "");
   const auto open_fds = [] { return std::distance(fs::directory_iterator("/proc/self/fd"), {}); };
   const auto before = open_fds();
   EXPECT_THROW(walk_folder(
                    tmp.path().string(), [](const WalkedEntry&) { return false; },
-                   [](const WalkedEntry&) { throw Error("stop"); }),
+                   [](const WalkedEntry& e) {
+                     if (e.relative.substr(0, 5) == "wide/") throw Error("stop");  // while the other threads walk
+                   }),
                Error);
   EXPECT_EQ(open_fds(), before);
 }

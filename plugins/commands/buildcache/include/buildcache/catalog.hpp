@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -105,7 +106,7 @@ struct ScanOptions {
   // v2/v3 spec metadata keys the caller takes from elsewhere (an incremental
   // index update reuses their records from the current index): not read, no
   // entry in the catalog.
-  std::set<std::string> unread;
+  std::unordered_set<std::string> unread;
   // Layouts whose index is not read (no IndexState in the catalog): an
   // incremental index update reads the one it starts from itself.
   std::set<Layout> unread_indexes;
@@ -117,8 +118,8 @@ struct ScanOptions {
 std::vector<std::string> spec_metadata_keys(const std::map<std::string, ObjectInfo>& objects, Layout layout);
 // The DAG hash a v2/v3 spec metadata key ends with
 // (<name>-<version>-<hash>.spec.manifest.json, <stem>-<hash>.spec.json[.sig]);
-// "" when the key names none.
-std::string hash_in_key(std::string_view key);
+// "" when the key names none. A view into `key`.
+std::string_view hash_in_key(std::string_view key);
 
 // Reads the whole metadata of a mirror (not the tarballs).
 Catalog scan_mirror(MirrorStore& store, const ScanOptions& options = {});

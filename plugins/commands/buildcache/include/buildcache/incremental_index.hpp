@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ struct IncrementalPlan {
   Layout layout = Layout::v3;
   std::shared_ptr<const StoredIndex> current;  // the index the update starts from
   std::string current_sha256;                   // of its bytes, checked against its manifest / .hash
-  std::set<std::string> unread;                 // metadata keys whose specs are copied from `current`
+  std::unordered_set<std::string> unread;       // metadata keys whose specs are copied from `current`
   std::vector<std::string> reused;              // the root hashes copied
   std::size_t added = 0;    // metadata read: a hash the index has no root for
   std::size_t changed = 0;  // metadata read: a root's, rewritten since the index (or not checkable)
@@ -44,11 +45,26 @@ struct PlanOutcome {
   std::string full_reason;  // why the layout needs a full rebuild, when plan is empty
 };
 
-// Plans `layout`'s update from the index stored for it, using the store's
-// `listing`; keys in `exclude` count as already deleted. No plan (and the
-// reason) when there is no index, it cannot be read, does not hash to what
-// its manifest or .hash file says, or is not in the exact form a rebuild writes.
-PlanOutcome plan_incremental(MirrorStore& store, const std::map<std::string, ObjectInfo>& listing, Layout layout,
-                             const std::set<std::string>& exclude);
+// The index stored for a layout, checked, as an incremental update starts
+// from it: or, in `problem`, why it cannot be the starting point.
+struct CurrentIndex {
+  std::shared_ptr<const StoredIndex> index;
+  std::string sha256;  // of its bytes, checked against its manifest / .hash
+  std::chrono::system_clock::time_point published;
+  std::string where;
+  std::string problem;
+};
+
+// Reads `layout`'s index (looking its objects up one by one, so this can run
+// while the metadata is listed). A problem when there is no index, it cannot
+// be read, does not hash to what its manifest or .hash file says, or is not
+// in the exact form a rebuild writes.
+CurrentIndex load_current_index(MirrorStore& store, Layout layout);
+
+// Plans `layout`'s update from `current` and the store's `listing`; keys in
+// `exclude` count as already deleted. No plan (and the reason) when `current`
+// has a problem.
+PlanOutcome plan_incremental(const CurrentIndex& current, const std::map<std::string, ObjectInfo>& listing,
+                             Layout layout, const std::set<std::string>& exclude);
 
 }  // namespace spackext::buildcache
