@@ -1,8 +1,11 @@
 // Writers at the same time on one mirror: two syncs into one destination, a
-// prune racing a sync. Nothing lost, `verify` clean afterwards.
+// prune racing a sync, two incremental index updates. Nothing lost, `verify`
+// clean afterwards.
 #include <gtest/gtest.h>
 
 #include <future>
+
+#include <nlohmann/json.hpp>
 
 #include "campaign.hpp"
 #include "nginx_dav.hpp"
@@ -80,6 +83,40 @@ TEST(BuildcacheConcurrency, PruneOrphansRacingASync) {
       }
     EXPECT_EQ(published(dst), published(src)) << "trial " << t << " with " << prunes.size() << " prune(s)";
     expect_consistent(dst, home.path(), "trial " + std::to_string(t));
+  }
+}
+
+// Two incremental `update-index` runs at once, after a spec was removed and
+// another rewritten since the index: both succeed (the publish is guarded;
+// the loser starts over), and what is left is what a full rebuild writes.
+TEST(BuildcacheConcurrency, TwoIncrementalIndexUpdatesAtOnce) {
+  SPACKEXT_REQUIRE_FIXTURE(src, "fixtures/spack/buildcache-v3-unsigned");
+  for (int t = 0, n = trials(2); t < n; ++t) {
+    const auto trial = "trial " + std::to_string(t);
+    TempDir home;
+    const auto dst = home / "dst";
+    writable_copy(src, dst);
+    // Pushed two days ago, as on a mirror in use, so unchanged specs are reused.
+    for (auto& e : fs::recursive_directory_iterator(dst))
+      if (e.is_regular_file()) fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(48));
+    ASSERT_EQ(run({"buildcache", "update-index", "--full", dst.string()}, home.path()).exit_code, 0);
+    const auto specs = dst / "v3/manifests/spec";
+    fs::remove_all(specs / "peerhello");
+    for (auto& e : fs::directory_iterator(specs / "peerlib")) fs::last_write_time(e.path(), fs::file_time_type::clock::now());
+
+    auto a = std::async(std::launch::async, [&] { return run({"buildcache", "update-index", "--json", dst.string()}, home.path()); });
+    auto b = std::async(std::launch::async, [&] { return run({"buildcache", "update-index", "--json", dst.string()}, home.path()); });
+    for (auto* r : {&a, &b}) {
+      const auto result = r->get();
+      ASSERT_EQ(result.exit_code, 0) << trial << ": " << result.err;
+      const auto report = nlohmann::json::parse(result.out)["indexes"][0];
+      EXPECT_EQ(report["mode"], "incremental") << trial << ": " << result.out;
+      EXPECT_EQ(report["specs"], 2) << trial << ": " << result.out;
+    }
+    const auto full = run({"buildcache", "update-index", "--full", "--json", dst.string()}, home.path());
+    ASSERT_EQ(full.exit_code, 0) << trial << ": " << full.err;
+    EXPECT_EQ(nlohmann::json::parse(full.out)["indexes"][0]["changed"], false) << trial << ": " << full.out;
+    expect_consistent(dst, home.path(), trial);
   }
 }
 
