@@ -148,62 +148,70 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
   const bool want_manifests = family_may_match(prefix, "manifests/");
   const bool want_blobs = family_may_match(prefix, "blobs/sha256/");
   if (!want_tags && !want_manifests && !want_blobs) return;  // e.g. "v3/": nothing a registry holds
-  auto t = tags();
-  if (!t) throw MirrorNotFound(url_, "the registry has no repository '" + location_.repository + "'");
-  if (want_tags) {
-    auto doc = render_tags(location_.repository, *t);
-    visit(ObjectInfo{"tags/list", doc.size(), {}, std::nullopt});
-  }
-  if (!want_manifests && !want_blobs) return;
   // Each tag's manifest, fetched a few at a time; reported in tag order.
   struct Fetched {
     std::string body, digest;
     std::string error;
     bool gone = false;
   };
-  std::vector<Fetched> fetched(t->size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next++) < t->size();) {
-      const auto key = "manifests/" + (*t)[i];
-      try {
-        auto res = send({.method = "GET", .url = location_.api(key), .headers = {{"Accept", kManifestAccept}}},
-                        Access::pull, key);
-        if (res.status == 404) {  // untagged since the tag list was read
-          fetched[i].gone = true;
-          continue;
-        }
-        http::check(res, where(key));
-        fetched[i].body = std::move(res.body);
-        const auto actual = "sha256:" + sha256_hex(fetched[i].body);
-        fetched[i].digest = res.header("docker-content-digest");
-        if (fetched[i].digest.empty()) fetched[i].digest = actual;
-        if (starts_with(fetched[i].digest, "sha256:") && fetched[i].digest != actual)
-          throw Error(where(key) + ": content hashes to " + actual + ", not its digest " + fetched[i].digest);
-      } catch (const std::exception& e) {
-        fetched[i].error = e.what();
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  const auto n = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options_.list_jobs)), 1, t->size());
-  for (std::size_t i = 1; i < n; ++i) threads.emplace_back(worker);
-  worker();
-  for (auto& th : threads) th.join();
-
+  std::optional<std::vector<std::string>> t;
+  std::vector<Fetched> fetched;
   // A tag whose manifest is gone was untagged since the list was read, or
   // the list was damaged on the way (a tag name with a flipped byte): a
   // second read must then list exactly the other tags, or the listing is
-  // not to be trusted (and a spec it would leave out is not left out).
-  std::set<std::string> kept;
-  for (std::size_t i = 0; i < t->size(); ++i)
-    if (!fetched[i].gone) kept.insert((*t)[i]);
-  if (kept.size() < t->size()) {
+  // not to be trusted (and a spec it would leave out is not left out). Another
+  // writer at work (a second prune's journal tag, a push) is read again, a
+  // few times, before giving up.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    t = tags();
+    if (!t) throw MirrorNotFound(url_, "the registry has no repository '" + location_.repository + "'");
+    if ((!want_manifests && !want_blobs) || t->empty()) break;
+    fetched.assign(t->size(), Fetched{});
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t i; (i = next++) < t->size();) {
+        const auto key = "manifests/" + (*t)[i];
+        try {
+          auto res = send({.method = "GET", .url = location_.api(key), .headers = {{"Accept", kManifestAccept}}},
+                          Access::pull, key);
+          if (res.status == 404) {  // untagged since the tag list was read
+            fetched[i].gone = true;
+            continue;
+          }
+          http::check(res, where(key));
+          fetched[i].body = std::move(res.body);
+          const auto actual = "sha256:" + sha256_hex(fetched[i].body);
+          fetched[i].digest = res.header("docker-content-digest");
+          if (fetched[i].digest.empty()) fetched[i].digest = actual;
+          if (starts_with(fetched[i].digest, "sha256:") && fetched[i].digest != actual)
+            throw Error(where(key) + ": content hashes to " + actual + ", not its digest " + fetched[i].digest);
+        } catch (const std::exception& e) {
+          fetched[i].error = e.what();
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    const auto n = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options_.list_jobs)), 1, t->size());
+    for (std::size_t i = 1; i < n; ++i) threads.emplace_back(worker);
+    worker();
+    for (auto& th : threads) th.join();
+
+    std::set<std::string> kept;
+    for (std::size_t i = 0; i < t->size(); ++i)
+      if (!fetched[i].gone) kept.insert((*t)[i]);
+    if (kept.size() == t->size()) break;
     auto again = tags();
-    if (!again || std::set<std::string>(again->begin(), again->end()) != kept)
-      throw Error(where("tags/list") + ": the tag list changed while it was read (a push or delete at the same "
-                                       "time, or damaged on the way); try again");
+    if (again && std::set<std::string>(again->begin(), again->end()) == kept) break;
+    if (attempt == kAttempts)
+      throw Error(where("tags/list") + ": the tag list changed while it was read, " + std::to_string(kAttempts) +
+                  " times (pushes or deletes at the same time, or damaged on the way); try again");
   }
+  if (want_tags) {
+    auto doc = render_tags(location_.repository, *t);
+    visit(ObjectInfo{"tags/list", doc.size(), {}, std::nullopt});
+  }
+  if (!want_manifests && !want_blobs) return;
   std::set<std::string> blobs_seen;
   for (std::size_t i = 0; i < t->size(); ++i) {
     const auto key = "manifests/" + (*t)[i];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <future>
 
 #include <nlohmann/json.hpp>
 
@@ -210,6 +211,35 @@ TEST(BuildcacheOciPrune, ManifestPushedDuringThePruneKeepsTheBlobsItNames) {
   EXPECT_EQ(tags(*s.server, repository), (std::set<std::string>{"index.spack", kLib, kMpi, "latecomer"}));
   auto v = run({"buildcache", "verify", "--no-signatures", url}, s.home.path());
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
+// Two prunes of one repository at once: each sees the other's deletes as
+// objects already gone. Both succeed, and the registry ends as one prune
+// leaves it: the old spec's image and blobs gone, the rest indexed and whole.
+TEST(BuildcacheOciPrune, TwoPrunesAtOnce) {
+  SPACKEXT_REQUIRE_REGISTRY();
+  SPACKEXT_REQUIRE_FIXTURE(dump, "fixtures/spack/oci/registry-dump/v2/peer/buildcache");
+  AgedRegistry s(dump);
+  ASSERT_TRUE(s.server->ready()) << s.server->failure();
+  const auto config = s.hello["config"]["digest"].get<std::string>();
+  const auto tarball = s.hello["layers"].back()["digest"].get<std::string>();
+  for (int t = 0, n = trials(2); t < n; ++t) {
+    const auto trial = "trial " + std::to_string(t);
+    const auto repository = "twice" + std::to_string(t) + "/buildcache";
+    const auto url = s.fill(repository);
+    auto a = std::async(std::launch::async, [&] { return run(prune_args(url), s.home.path()); });
+    auto b = std::async(std::launch::async, [&] { return run(prune_args(url), s.home.path()); });
+    for (auto* f : {&a, &b}) {
+      const auto r = f->get();
+      EXPECT_EQ(r.exit_code, 0) << trial << ": " << r.out << r.err;
+    }
+    EXPECT_EQ(tags(*s.server, repository), (std::set<std::string>{"index.spack", kLib, kMpi})) << trial;
+    EXPECT_EQ(head(*s.server, repository, "blobs/" + config), 404) << trial;
+    EXPECT_EQ(head(*s.server, repository, "blobs/" + tarball), 404) << trial;
+    EXPECT_EQ(indexed(url, s.home.path()), (std::set<std::string>{"peerlib", "peermpi"})) << trial;
+    auto v = run({"buildcache", "verify", "--no-signatures", url}, s.home.path());
+    EXPECT_EQ(v.exit_code, 0) << trial << ": " << v.out << v.err;
+  }
 }
 
 }  // namespace
