@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "spackext/errors.hpp"
+#include "spackext/json_input.hpp"
 
 namespace spackext::bundles {
 namespace {
@@ -79,14 +80,7 @@ std::uint64_t BundleManifest::total_size() const {
 }
 
 BundleManifest BundleManifest::parse(std::string_view text, const std::string& source) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(source, std::string("not valid JSON: ") + e.what());
-  } catch (const json::out_of_range& e) {  // a number beyond a double's range: 1e9999
-    throw InputError(source, std::string("a number out of range: ") + e.what());
-  }
+  const json doc = parse_json_input(text, source, "a bundle manifest");
   if (!doc.is_object()) throw InputError(source, "expected a JSON object");
   BundleManifest m;
   auto format = required<std::string>(doc, "format", "manifest", source);

@@ -5,20 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "spackext/errors.hpp"
+#include "spackext/json_input.hpp"
 
 namespace spackext::deploy {
 
 BuildGraph load_graph_file(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file.string(), "cannot read the graph file");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(file.string(), std::string("malformed JSON: ") + e.what());
-  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
-    throw InputError(file.string(), std::string("a number out of range: ") + e.what());
-  }
+  const auto doc = read_json_file(file, "a build graph: {\"nodes\": [...]}");
   if (!doc.is_object() || !doc.contains("nodes") || !doc["nodes"].is_array())
     throw InputError(file.string(), "expected an object with a 'nodes' list");
   BuildGraph g;

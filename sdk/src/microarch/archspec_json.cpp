@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "spackext/errors.hpp"
+#include "spackext/json_input.hpp"
 #include "spackext/microarch/database.hpp"
 
 namespace spackext::microarch {
@@ -23,20 +24,9 @@ std::string string_field(const nlohmann::ordered_json& obj, const char* key, con
 
 Database Database::load_archspec_json(const std::filesystem::path& file) {
   const std::string origin = file.string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(origin, "cannot read the microarchitecture database");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   // ordered_json keeps the file's key order: archspec breaks detection ties
   // by it.
-  nlohmann::ordered_json doc;
-  try {
-    doc = nlohmann::ordered_json::parse(buffer.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(origin, std::string("not valid JSON: ") + e.what());
-  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
-    throw InputError(origin, std::string("a number out of range: ") + e.what());
-  }
+  const auto doc = read_ordered_json_file(file, "an archspec microarchitectures.json");
   if (!doc.is_object() || !doc.contains("microarchitectures") || !doc["microarchitectures"].is_object())
     throw InputError(origin, "expected an archspec database with a 'microarchitectures' object");
 

@@ -1,6 +1,6 @@
 #include "spackext/spack/install_database.hpp"
 
-#include "json_file.hpp"
+#include "spackext/json_input.hpp"
 #include "spackext/errors.hpp"
 
 namespace spackext::spack {
@@ -32,7 +32,7 @@ SpecSet parse_install_database(const nlohmann::json& db, const std::string& wher
 }
 
 SpecSet read_install_database(const std::filesystem::path& index_json) {
-  return parse_install_database(detail::read_json_file(index_json, "a Spack database index.json"),
+  return parse_install_database(read_json_file(index_json, "a Spack database index.json"),
                                 index_json.string());
 }
 

@@ -1,6 +1,6 @@
 #include "spackext/spack/lockfile.hpp"
 
-#include "json_file.hpp"
+#include "spackext/json_input.hpp"
 #include "spackext/errors.hpp"
 
 namespace spackext::spack {
@@ -54,7 +54,7 @@ SpecSet parse_lockfile(const nlohmann::json& lock, const std::string& where) {
 }
 
 SpecSet read_lockfile(const std::filesystem::path& path) {
-  return parse_lockfile(detail::read_json_file(path, "a Spack lockfile"), path.string());
+  return parse_lockfile(read_json_file(path, "a Spack lockfile"), path.string());
 }
 
 }  // namespace spackext::spack

@@ -7,6 +7,7 @@
 #include <map>
 
 #include <spackext/errors.hpp>
+#include <spackext/json_input.hpp>
 
 #include "buildcache/digest.hpp"
 #include "buildcache/index_store.hpp"
@@ -32,16 +33,7 @@ bool runtime_edge(const DependencyEdge& e) { return (e.deptypes & (kLink | kRun)
 }  // namespace
 
 std::set<std::string> lockfile_hashes(const std::filesystem::path& lockfile) {
-  std::ifstream in(lockfile);
-  if (!in) throw InputError(lockfile.string(), "cannot read lock file");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(lockfile.string() + ":byte " + std::to_string(e.byte), std::string("malformed JSON: ") + e.what());
-  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
-    throw InputError(lockfile.string(), std::string("a number out of range: ") + e.what());
-  }
+  const auto j = read_json_file(lockfile, "a Spack lockfile");
   if (!j.is_object() || !j.contains("_meta") || j["_meta"].value("file-type", "") != "spack-lockfile")
     throw InputError(lockfile.string(), "not a spack.lock (expected _meta.file-type \"spack-lockfile\")");
   std::set<std::string> out;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <spackext/errors.hpp>
+#include <spackext/json_input.hpp>
 
 namespace spackext::container {
 
@@ -55,16 +56,7 @@ void BuildState::record(const fs::path& defs_dir, const BuildHashes& hashes) con
 }
 
 BuildHashes hashes_from_manifest(const fs::path& manifest) {
-  std::ifstream in(manifest);
-  if (!in) throw InputError(manifest.string(), "cannot read the file (expected a containers.json from build-defs)");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(manifest.string(), std::string("not JSON: ") + e.what());
-  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double's range: 1e9999
-    throw InputError(manifest.string(), std::string("a number out of range: ") + e.what());
-  }
+  const auto j = read_json_file(manifest, "a containers.json from build-defs");
   if (!j.contains("containers") || !j["containers"].is_array())
     throw InputError(manifest.string(), "no 'containers' list (expected a containers.json from build-defs)");
   BuildHashes out;
