@@ -93,14 +93,15 @@ cpu_seconds() {
 # libFuzzer prints its final statistics and exits with 72, which is then the
 # end of the budget, not a finding).
 run_harness() {
-  local binary="$1" dir="$2" limit="$seconds" pid rc interrupted=0 unit_timeout=10
-  # libFuzzer's per-input timeout is wall-clock time: on a busy machine, at
-  # idle priority, one input can wait longer than 10 s for a core (seen: a
-  # "timeout" on an input that runs in 50 ms). A hang still burns CPU and is
-  # still reported, after 10 minutes.
-  [[ "${SPACKEXT_FUZZ_CPU:-0}" == 1 ]] && limit=0 unit_timeout=600  # 0: no wall-clock limit
+  local binary="$1" dir="$2" limit="$seconds" pid rc interrupted=0 unit_timeout=10 slow_unit=10
+  # libFuzzer's per-input timeout and its "slow unit" report are wall-clock
+  # time: on a busy machine, at idle priority, one input can wait longer than
+  # 10 s for a core (seen: "timeouts" and 45 s "slow units" on inputs that
+  # run in 50 ms). A hang still burns CPU and is still reported, after 10
+  # minutes.
+  [[ "${SPACKEXT_FUZZ_CPU:-0}" == 1 ]] && limit=0 unit_timeout=600 slow_unit=600  # 0: no wall-clock limit
   # shellcheck disable=SC2086
-  SPACKEXT_SHARED_DIR="$shared" "$binary" -max_total_time="$limit" -timeout="$unit_timeout" -rss_limit_mb=2048 \
+  SPACKEXT_SHARED_DIR="$shared" "$binary" -max_total_time="$limit" -timeout="$unit_timeout" -report_slow_units="$slow_unit" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" ${SPACKEXT_FUZZ_FLAGS:-} \
     "$dir/corpus" "$dir/seeds" >"$dir/fuzz.log" 2>&1 &
   pid=$!
