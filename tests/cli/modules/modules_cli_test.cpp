@@ -96,4 +96,23 @@ TEST_F(ModulesCli, BadInputExitsTwoAndWritesNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "lmod"));
 }
 
+// A lock file that is not JSON names its line; one with a number beyond a
+// double's range is exit 2 as well (nlohmann reports it as out_of_range, not
+// as a parse error).
+TEST_F(ModulesCli, MalformedLockfileNamesTheLine) {
+  st::write_file(dir_ / "broken.lock", "{\n  \"_meta\": {\"lockfile-version\": 5},\n  \"roots\": [,]\n}\n");
+  auto args = generate();
+  args[4] = (dir_ / "broken.lock").string();
+  auto r = run(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("broken.lock:3"), std::string::npos) << r.err;
+
+  st::write_file(dir_ / "huge.lock", "{\"_meta\": {\"lockfile-version\": 1e9999}}");
+  args[4] = (dir_ / "huge.lock").string();
+  r = run(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("huge.lock"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "lmod"));
+}
+
 }  // namespace

@@ -1,11 +1,10 @@
 #include "spec_source.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/json_input.hpp>
 #include <spackext/spack/install_database.hpp>
 #include <spackext/spack/lockfile.hpp>
 
@@ -27,11 +26,7 @@ std::string read_object(MirrorStore& store, const std::string& key) {
 }
 
 nlohmann::json parse_json(const std::string& text, const std::string& where) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error&) {
-    throw InputError(where, "not valid JSON");
-  }
+  return parse_json_input(text, where, "a Spack buildcache index");
 }
 
 // The buildcache index: layout v3 (index manifest -> blob) or v2 (index.json).
@@ -52,20 +47,22 @@ nlohmann::json read_buildcache_index(MirrorStore& store, const std::string& url)
   throw InputError(url, "not a Spack buildcache (no v3/manifests/index/index.manifest.json or build_cache/index.json)");
 }
 
-SpecSource from_lockfile(const fs::path& path) {
+// `lock`, when given, is the file's text already parsed (it was read to tell
+// a lockfile from a database): a large file is parsed once.
+SpecSource from_lockfile(const fs::path& path, const nlohmann::json* lock = nullptr) {
   SpecSource s;
   s.kind = SpecSource::Kind::lockfile;
   s.description = "lockfile " + path.string();
-  s.specs = spack::read_lockfile(path);
+  s.specs = lock ? spack::parse_lockfile(*lock, path.string()) : spack::read_lockfile(path);
   s.explicit_hashes.insert(s.specs.roots().begin(), s.specs.roots().end());
   return s;
 }
 
-SpecSource from_database(const fs::path& index, const fs::path& tree_root) {
+SpecSource from_database(const fs::path& index, const fs::path& tree_root, const nlohmann::json* db = nullptr) {
   SpecSource s;
   s.kind = SpecSource::Kind::install_tree;
   s.description = "install database " + index.string();
-  s.specs = spack::read_install_database(index);
+  s.specs = db ? spack::parse_install_database(*db, index.string()) : spack::read_install_database(index);
   s.explicit_hashes.insert(s.specs.roots().begin(), s.specs.roots().end());
   s.install_root = tree_root.lexically_normal().string();
   while (s.install_root.size() > 1 && s.install_root.back() == '/') s.install_root.pop_back();
@@ -112,18 +109,14 @@ SpecSource open_spec_source(const std::string& source, const std::optional<spack
       }
       needs_layout = s.kind != SpecSource::Kind::install_tree;
     } else {
-      std::ifstream in(path, std::ios::binary);
-      nlohmann::json head;
-      try {
-        head = nlohmann::json::parse(in);
-      } catch (const nlohmann::json::parse_error&) {
-        throw InputError(source, "not a Spack database index.json or spack.lock (not JSON)");
-      }
-      if (head.contains("_meta")) {
-        s = from_lockfile(path);
+      const auto head = read_json_file(path, "a Spack database index.json or spack.lock");
+      if (!head.is_object()) {
+        throw InputError(source, "not a Spack database index.json or spack.lock (not a JSON object)");
+      } else if (head.contains("_meta")) {
+        s = from_lockfile(path, &head);
       } else if (head.contains("database")) {
         // <tree>/.spack-db/index.json: the tree is two levels up.
-        s = from_database(path, fs::absolute(path).parent_path().parent_path());
+        s = from_database(path, fs::absolute(path).parent_path().parent_path(), &head);
         needs_layout = false;
       } else {
         throw InputError(source, "not a Spack database index.json or spack.lock");
