@@ -182,6 +182,22 @@ TEST_F(HandMadeProduct, ExistingNonEmptyPrefixIsRefused) {
   EXPECT_EQ(st::read_file(home_ / "p/keep"), "mine");
 }
 
+// What a damaged or hand-edited product.json can hold: each is exit 2 naming
+// the member, never a JSON library exception (exit 1).
+TEST_F(HandMadeProduct, MalformedManifestIsAnInputError) {
+  for (const std::string text : {"{\"format\": \"spack-ext-product\", \"format_version\": 1e9999}",
+                                 "{\"format\": 7, \"format_version\": \"1\"}", "{\"format\": \"spack-ext-product\",\n [1, 2",
+                                 "[\"spack-ext-product\"]"}) {
+    const fs::path file = home_ / "bad.tar.gz";
+    sp::write_tar_gz(file, {{"product.json", text}});
+    auto r = install(file, home_ / "p");
+    EXPECT_EQ(r.exit_code, 2) << text << ": " << r.err;
+    EXPECT_NE(r.err.find("product.json"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(home_ / "p")) << text;
+    fs::remove(file);
+  }
+}
+
 TEST_F(HandMadeProduct, NotAProductTarball) {
   const fs::path file = home_ / "other.tar.gz";
   sp::write_tar_gz(file, {{"README", "hello"}});

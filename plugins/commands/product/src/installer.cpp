@@ -9,6 +9,7 @@
 
 #include <spackext/atomic_file.hpp>
 #include <spackext/errors.hpp>
+#include <spackext/json_input.hpp>
 
 #include "prefix_strings.hpp"
 #include "safe_extract.hpp"
@@ -70,13 +71,8 @@ InstallResult install_product(const fs::path& tarball, const fs::path& prefix_in
       if (name != kManifestMember)
         throw InputError(tarball.string(), std::string("not a product tarball (its first member is not ") + kManifestMember + ")");
       const std::string where = tarball.string() + ": " + kManifestMember;
-      nlohmann::json doc;
-      try {
-        doc = nlohmann::json::parse(read_member_data(a, where));
-      } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(where, std::string("not valid JSON: ") + e.what());
-      }
-      manifest = ProductManifest::from_json(doc, where);
+      manifest = ProductManifest::from_json(
+          parse_json_input(read_member_data(a, where), where, "a product manifest"), where);
       check_prefix(*manifest, prefix_text(final_prefix), where);
       return false;
     }

@@ -74,6 +74,10 @@ class Reader {
     return p;
   }
   const json& list(const json& obj, const char* key) const { return field(obj, key, json::value_t::array, ""); }
+  // A field older writers may leave out: "" when absent, an error when not a string.
+  std::string optional_text(const json& obj, const char* key, const std::string& at = {}) const {
+    return obj.is_object() && obj.contains(key) ? text(obj, key, at) : std::string();
+  }
   const std::string& where() const { return where_; }
 
  private:
@@ -84,9 +88,10 @@ class Reader {
 
 ProductManifest ProductManifest::from_json(const json& doc, const std::string& where) {
   Reader r(where);
-  if (!doc.is_object() || doc.value("format", "") != kFormat)
+  // Compared as JSON values: a "format" of another type is "not a product manifest", not a type error.
+  if (!doc.is_object() || !doc.contains("format") || doc["format"] != kFormat)
     throw InputError(where, std::string("not a product manifest (expected \"format\": \"") + kFormat + "\")");
-  if (doc.value("format_version", 0) != kFormatVersion)
+  if (!doc.contains("format_version") || doc["format_version"] != kFormatVersion)
     throw InputError(where, "format_version " + doc.value("format_version", json()).dump() + " is not supported (expected " +
                                 std::to_string(kFormatVersion) + ")");
   if (r.text(doc, "placeholder") != kTextPlaceholder)
@@ -105,14 +110,17 @@ ProductManifest ProductManifest::from_json(const json& doc, const std::string& w
     p.hash = r.text(s, "hash", "specs[].");
     p.path = r.path(s, "path", "specs[].");
     if (p.path.find('/') != std::string::npos) throw InputError(where, "specs[].path must be one folder name: " + p.path);
-    for (const auto& d : r.field(s, "dependencies", json::value_t::array, "specs[].")) p.dependencies.push_back(d.get<std::string>());
-    p.tarball_sha256 = s.value("tarball_sha256", "");
-    p.signer = s.value("signer", "");
+    for (const auto& d : r.field(s, "dependencies", json::value_t::array, "specs[].")) {
+      if (!d.is_string()) throw InputError(where, "'specs[].dependencies' holds a " + std::string(d.type_name()) + ", not a hash");
+      p.dependencies.push_back(d.get<std::string>());
+    }
+    p.tarball_sha256 = r.optional_text(s, "tarball_sha256", "specs[].");
+    p.signer = r.optional_text(s, "signer", "specs[].");
     m.specs.push_back(std::move(p));
   }
   if (m.specs.empty()) throw InputError(where, "'specs' is empty");
   for (const auto& l : r.list(doc, "left_out"))
-    m.left_out.push_back({r.text(l, "name", "left_out[]."), r.text(l, "hash", "left_out[]."), l.value("reason", "")});
+    m.left_out.push_back({r.text(l, "name", "left_out[]."), r.text(l, "hash", "left_out[]."), r.optional_text(l, "reason", "left_out[].")});
   for (const auto& t : r.list(doc, "text_files")) {
     if (!t.is_string() || !is_safe_relative(t.get<std::string>()))
       throw InputError(where, "text_files holds an unsafe path: " + t.dump());
@@ -126,7 +134,7 @@ ProductManifest ProductManifest::from_json(const json& doc, const std::string& w
     s.spec_path = r.path(b, "spec_path", "binary_strings[].");
     m.binary_strings.push_back(std::move(s));
   }
-  m.installed_prefix = doc.value("installed_prefix", "");
+  m.installed_prefix = r.optional_text(doc, "installed_prefix");
   return m;
 }
 

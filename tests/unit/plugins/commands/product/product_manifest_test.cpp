@@ -1,5 +1,8 @@
 #include "product_manifest.hpp"
 
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <spackext/errors.hpp>
@@ -47,9 +50,37 @@ TEST(ProductManifest, UnsafePathsAndWrongFormatAreInputErrors) {
   doc["format_version"] = 2;
   EXPECT_THROW(ProductManifest::from_json(doc, "p"), spackext::InputError);
   EXPECT_THROW(ProductManifest::from_json(nlohmann::json::object(), "p"), spackext::InputError);
+  doc = sample().to_json();
+  doc["format"] = 7;
+  EXPECT_THROW(ProductManifest::from_json(doc, "p"), spackext::InputError);
+  doc = sample().to_json();
+  doc["format_version"] = "1";
+  EXPECT_THROW(ProductManifest::from_json(doc, "p"), spackext::InputError);
   EXPECT_FALSE(is_safe_relative("a//b"));
   EXPECT_FALSE(is_safe_relative("a/./b"));
   EXPECT_TRUE(is_safe_relative("a/b.c"));
+}
+
+// Optional fields of the wrong type, and a dependency that is not a hash:
+// InputErrors naming the field, not nlohmann type errors.
+TEST(ProductManifest, WrongTypesAreInputErrors) {
+  for (const auto& [key, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"dependencies", nlohmann::json::array({1})}, {"tarball_sha256", 5}, {"signer", nlohmann::json::object()}}) {
+    auto doc = sample().to_json();
+    doc["specs"][0][key] = value;
+    try {
+      ProductManifest::from_json(doc, "p");
+      ADD_FAILURE() << key << " accepted";
+    } catch (const spackext::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
+  auto doc = sample().to_json();
+  doc["installed_prefix"] = 3;
+  EXPECT_THROW(ProductManifest::from_json(doc, "p"), spackext::InputError);
+  doc.erase("installed_prefix");
+  doc["specs"][0].erase("signer");  // written by older versions: still read
+  EXPECT_EQ(ProductManifest::from_json(doc, "p").specs[0].signer, "");
 }
 
 }  // namespace
