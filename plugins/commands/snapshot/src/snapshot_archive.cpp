@@ -104,7 +104,7 @@ SnapshotRecord import_snapshot(const fs::path& file, SnapshotStore& store) {
   nlohmann::json manifest = nlohmann::json::parse(manifest_text, nullptr, false);
   if (manifest.is_discarded()) throw InputError(file.string() + ": snapshot.json", "not JSON");
   SnapshotRecord r = SnapshotRecord::from_manifest(manifest, file.string() + ": snapshot.json");
-  r.id = manifest.value("id", "");
+  if (manifest.contains("id") && manifest["id"].is_string()) r.id = manifest["id"].get<std::string>();
   if (r.id != r.compute_id())
     throw InputError(file.string() + ": snapshot.json", "the manifest does not hash to its id " + r.id + " (altered?)");
   for (const auto* sha : {&r.spack_yaml, &r.spack_lock, &r.install_db})

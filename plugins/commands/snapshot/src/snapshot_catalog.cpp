@@ -40,9 +40,11 @@ nlohmann::json SnapshotRecord::manifest() const {
 }
 
 SnapshotRecord SnapshotRecord::from_manifest(const nlohmann::json& m, const std::string& where) {
-  if (!m.is_object() || m.value("format", "") != "spack-ext-snapshot")
+  // Compared as JSON values: a "format" or "version" of another type is a
+  // wrong manifest, not a type error escaping as an internal failure.
+  if (!m.is_object() || !m.contains("format") || m["format"] != "spack-ext-snapshot")
     throw InputError(where, "not a spack-ext snapshot manifest");
-  if (m.value("version", 0) != 1) throw InputError(where, "unsupported snapshot manifest version");
+  if (!m.contains("version") || m["version"] != 1) throw InputError(where, "unsupported snapshot manifest version");
   try {
     SnapshotRecord r;
     r.name = m.at("name").get<std::string>();

@@ -1,4 +1,7 @@
 // export/import round trip, and archives that must be refused.
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "snapshot_archive.hpp"
@@ -73,6 +76,20 @@ TEST_F(SnapshotArchive, UnsafeOrAlteredArchivesAreRefused) {
   EXPECT_NE(expect_refused(tmp / "missing.tar.gz").find("missing"), std::string::npos);
   spackext::testing::write_file(tmp / "junk.tar.gz", "not an archive");
   expect_refused(tmp / "junk.tar.gz");
+}
+
+// A hand-edited snapshot.json with fields of the wrong type: refused as
+// input (exit 2), not a JSON library type error.
+TEST_F(SnapshotArchive, ManifestFieldsOfTheWrongTypeAreRefused) {
+  const Member y{"objects/" + record.spack_yaml, service->store().get(record.spack_yaml)};
+  for (const auto& [key, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"format", 7}, {"version", "1"}, {"id", 12}, {"name", nlohmann::json::array()}}) {
+    auto manifest = record.manifest();
+    manifest["id"] = record.id;
+    manifest[key] = value;
+    write_tar_gz(tmp / "typed.tar.gz", {{"snapshot.json", manifest.dump()}, y});
+    EXPECT_FALSE(expect_refused(tmp / "typed.tar.gz").empty()) << key;
+  }
 }
 
 }  // namespace
