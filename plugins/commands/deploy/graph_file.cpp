@@ -25,7 +25,12 @@ BuildGraph load_graph_file(const std::filesystem::path& file) {
         throw InputError(where(i), "unknown key '" + key + "' (expected name, tier, duration_min, deps)");
     BuildNode node;
     node.name = n["name"].get<std::string>();
-    node.tier = n.value("tier", 0);
+    if (n.contains("tier")) {
+      const auto& tier = n["tier"];
+      if (!tier.is_number_integer() || tier.get<long long>() < 0 || tier.get<long long>() > 1000000)
+        throw InputError(where(i), "expected 'tier' to be a non-negative integer, not " + tier.dump());
+      node.tier = tier.get<int>();
+    }
     if (!n.contains("duration_min") || !n["duration_min"].is_number() || n["duration_min"].get<double>() < 0)
       throw InputError(where(i), "expected 'duration_min' to be a non-negative number");
     node.duration = n["duration_min"].get<double>();
