@@ -34,6 +34,14 @@ std::vector<std::string> string_list(const nlohmann::json& value) {
   return out;
 }
 
+// An optional field of the wrong type reads as absent: a damaged namespace or
+// target must not stop a whole stack from being read (the buildcache reader
+// treats malformed optional fields the same way).
+std::string optional_string(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);  // end() on a non-object
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 std::string required_string(const nlohmann::json& node, const char* key, const std::string& where) {
   auto it = node.find(key);
   if (it == node.end() || !(it->is_string() || it->is_number()))
@@ -62,7 +70,7 @@ DependencyEdge parse_edge(const nlohmann::json& edge, const std::string& name, c
 
 std::string target_name(const nlohmann::json& target) {
   if (target.is_string()) return target.get<std::string>();
-  if (target.is_object()) return target.value("name", "");
+  if (target.is_object()) return optional_string(target, "name");
   return {};
 }
 
@@ -123,11 +131,11 @@ ConcreteSpec parse_spec_node(const nlohmann::json& node, const std::string& wher
   const std::string at = where + " (" + spec.name + ")";
   spec.version = required_string(node, "version", at);
   spec.hash = required_string(node, "hash", at);
-  spec.namespace_name = node.value("namespace", "");
+  spec.namespace_name = optional_string(node, "namespace");
 
   if (auto arch = node.find("arch"); arch != node.end() && arch->is_object()) {
-    spec.arch.platform = arch->value("platform", "");
-    spec.arch.os = arch->value("platform_os", "");
+    spec.arch.platform = optional_string(*arch, "platform");
+    spec.arch.os = optional_string(*arch, "platform_os");
     if (auto target = arch->find("target"); target != arch->end()) spec.arch.target = target_name(*target);
   }
 
@@ -159,7 +167,7 @@ ConcreteSpec parse_spec_node(const nlohmann::json& node, const std::string& wher
   }
 
   if (auto compiler = node.find("compiler"); compiler != node.end() && compiler->is_object()) {
-    spec.compiler = CompilerRef{compiler->value("name", ""), compiler->value("version", ""), ""};
+    spec.compiler = CompilerRef{optional_string(*compiler, "name"), optional_string(*compiler, "version"), ""};
   } else {
     // v5: the compiler is the direct build dependency providing a language.
     // Its version is only known from the node itself; SpecSet readers fill it.

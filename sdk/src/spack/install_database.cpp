@@ -5,6 +5,18 @@
 
 namespace spackext::spack {
 
+namespace {
+
+// A record's flag; a value that is not a boolean is a damaged record.
+bool flag(const nlohmann::json& record, const char* key, bool absent, const std::string& where) {
+  auto it = record.find(key);
+  if (it == record.end()) return absent;
+  if (!it->is_boolean()) throw InputError(where, std::string("'") + key + "' is not true or false");
+  return it->get<bool>();
+}
+
+}  // namespace
+
 SpecSet parse_install_database(const nlohmann::json& db, const std::string& where) {
   auto database = db.is_object() ? db.find("database") : db.end();
   if (!db.is_object() || database == db.end() || !database->is_object())
@@ -22,8 +34,8 @@ SpecSet parse_install_database(const nlohmann::json& db, const std::string& wher
     if (auto path = record.find("path"); path != record.end() && path->is_string())
       spec.prefix = path->get<std::string>();
     bool is_index = record.contains("in_buildcache");
-    spec.present = is_index ? record.value("in_buildcache", false) : record.value("installed", true);
-    bool root = is_index ? spec.present : (spec.present && record.value("explicit", false));
+    spec.present = is_index ? flag(record, "in_buildcache", false, at) : flag(record, "installed", true, at);
+    bool root = is_index ? spec.present : (spec.present && flag(record, "explicit", false, at));
     if (root) set.add_root(hash);
     set.add(std::move(spec));
   }

@@ -9,8 +9,13 @@ namespace {
 
 constexpr int kOldestLockfile = 4;  // Spack 0.19: concrete_specs keyed by DAG hash
 constexpr int kNewestLockfile = 6;  // Spack 1.x
+// Included environments may include others; far deeper than any real stack,
+// shallow enough that a crafted file cannot exhaust the stack.
+constexpr int kMaxIncludeDepth = 64;
 
-void read_concrete(const nlohmann::json& section, const std::string& where, SpecSet& set) {
+void read_concrete(const nlohmann::json& section, const std::string& where, SpecSet& set, int depth = 0) {
+  if (depth > kMaxIncludeDepth)
+    throw InputError(where, "include_concrete nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
   auto specs = section.find("concrete_specs");
   if (specs == section.end() || !specs->is_object())
     throw InputError(where, "no 'concrete_specs' map (expected a concretized Spack lockfile)");
@@ -29,7 +34,7 @@ void read_concrete(const nlohmann::json& section, const std::string& where, Spec
   // Included environments contribute their specs and roots too.
   if (auto included = section.find("include_concrete"); included != section.end() && included->is_object()) {
     for (const auto& [env, inner] : included->items())
-      read_concrete(inner, where + ": include_concrete." + env, set);
+      read_concrete(inner, where + ": include_concrete." + env, set, depth + 1);
   }
 }
 
@@ -38,7 +43,7 @@ void read_concrete(const nlohmann::json& section, const std::string& where, Spec
 SpecSet parse_lockfile(const nlohmann::json& lock, const std::string& where) {
   if (!lock.is_object()) throw InputError(where, "not a Spack lockfile (expected a JSON object)");
   auto meta = lock.find("_meta");
-  if (meta == lock.end() || !meta->is_object() || meta->value("file-type", "") != "spack-lockfile")
+  if (meta == lock.end() || !meta->is_object() || !meta->contains("file-type") || (*meta)["file-type"] != "spack-lockfile")
     throw InputError(where, "not a Spack lockfile (expected _meta.file-type 'spack-lockfile')");
   auto version = meta->find("lockfile-version");
   if (version == meta->end() || !version->is_number_integer())

@@ -29,4 +29,19 @@ TEST(ConcreteSpec, MissingFieldsNameTheNode) {
   EXPECT_THROW(parse_spec_node(nlohmann::json::array(), "x"), spackext::InputError);
 }
 
+// Optional fields of the wrong type read as absent (as the buildcache's own
+// reader treats them), never a JSON type error escaping to the command.
+TEST(ConcreteSpec, OptionalFieldsOfTheWrongTypeReadAsAbsent) {
+  auto spec = parse_spec_node(nlohmann::json::parse(R"({"name": "a", "version": "1", "hash": "h",
+    "namespace": 3, "arch": {"platform": [], "platform_os": {}, "target": {"name": 5}},
+    "compiler": {"name": 1, "version": true}})"), "test");
+  EXPECT_EQ(spec.namespace_name, "");
+  EXPECT_EQ(spec.arch.platform, "");
+  EXPECT_EQ(spec.arch.os, "");
+  EXPECT_EQ(spec.arch.target, "");
+  ASSERT_TRUE(spec.compiler.has_value());
+  EXPECT_EQ(spec.compiler->name, "");
+  EXPECT_EQ(spec.format(), "a@1");
+}
+
 }  // namespace

@@ -75,4 +75,20 @@ TEST(InstallDatabase, NotADatabaseIsAnInputError) {
   EXPECT_THROW(read_install_database(spackext::spack::install_database_path(dir.path())), spackext::InputError);
 }
 
+// `installed`, `explicit` and `in_buildcache` decide what is present and what
+// is a root: a value that is not a boolean is a damaged record, named.
+TEST(InstallDatabase, FlagsThatAreNotBooleansAreInputErrors) {
+  const std::string node = R"({"name": "zlib", "version": "1.3", "hash": "h"})";
+  for (const std::string flag : {R"("installed": "yes")", R"("explicit": 1)", R"("in_buildcache": null)"}) {
+    const auto db = nlohmann::json::parse(R"({"database": {"version": "8", "installs": {"h": {"spec": )" + node +
+                                          ", " + flag + "}}}}");
+    try {
+      spackext::spack::parse_install_database(db, "index.json");
+      ADD_FAILURE() << flag << " accepted";
+    } catch (const spackext::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("index.json: database.installs.h"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace

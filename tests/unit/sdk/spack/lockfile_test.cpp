@@ -158,6 +158,15 @@ TEST(Lockfile, BadInputIsAnInputErrorNamingTheFile) {
   expect_input_error(
       R"({"_meta": {"file-type": "spack-lockfile", "lockfile-version": 6}, "concrete_specs": {"x": {"version": "1"}}})",
       "no 'name'");
+  expect_input_error(R"({"_meta": {"file-type": 6, "lockfile-version": 6}, "concrete_specs": {}})",
+                     "not a Spack lockfile");
+  // A crafted chain of included environments stops at a fixed depth instead
+  // of exhausting the stack.
+  std::string nested = R"({"concrete_specs": {}})";
+  for (int i = 0; i < 200; ++i) nested = R"({"concrete_specs": {}, "include_concrete": {"e": )" + nested + "}}";
+  expect_input_error(R"({"_meta": {"file-type": "spack-lockfile", "lockfile-version": 6}, "concrete_specs": {},
+    "include_concrete": {"e": )" + nested + "}}",
+                     "include_concrete nested more than 64 deep");
   EXPECT_THROW(read_lockfile(dir / "missing.lock"), spackext::InputError);
   EXPECT_THROW(read_lockfile(dir.path()), spackext::InputError);
 }
