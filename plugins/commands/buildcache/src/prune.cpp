@@ -7,7 +7,7 @@
 #include <map>
 
 #include <spackext/errors.hpp>
-#include <spackext/json_input.hpp>
+#include <spackext/spack/lockfile.hpp>
 
 #include "buildcache/digest.hpp"
 #include "buildcache/index_store.hpp"
@@ -18,26 +18,16 @@ namespace spackext::buildcache {
 
 namespace {
 
-void collect_lock(const nlohmann::json& j, std::set<std::string>& out) {
-  if (auto cs = j.find("concrete_specs"); cs != j.end() && cs->is_object())
-    for (auto it = cs->begin(); it != cs->end(); ++it) out.insert(it.key());
-  if (auto roots = j.find("roots"); roots != j.end() && roots->is_array())
-    for (const auto& r : *roots)
-      if (r.contains("hash")) out.insert(r["hash"].get<std::string>());
-  if (auto inc = j.find("include_concrete"); inc != j.end() && inc->is_object())
-    for (auto it = inc->begin(); it != inc->end(); ++it) collect_lock(it.value(), out);
-}
-
 bool runtime_edge(const DependencyEdge& e) { return (e.deptypes & (kLink | kRun)) != 0; }
 
 }  // namespace
 
 std::set<std::string> lockfile_hashes(const std::filesystem::path& lockfile) {
-  const auto j = read_json_file(lockfile, "a Spack lockfile");
-  if (!j.is_object() || !j.contains("_meta") || j["_meta"].value("file-type", "") != "spack-lockfile")
-    throw InputError(lockfile.string(), "not a spack.lock (expected _meta.file-type \"spack-lockfile\")");
-  std::set<std::string> out;
-  collect_lock(j, out);
+  // The SDK's reader: what it cannot read is refused, never kept partly (a
+  // hash missed here would be pruned although the environment needs it).
+  const auto specs = spack::read_lockfile(lockfile);
+  std::set<std::string> out(specs.roots().begin(), specs.roots().end());
+  for (const auto& [hash, spec] : specs.all()) out.insert(hash);
   return out;
 }
 
@@ -72,7 +62,8 @@ std::set<std::string> journal_layers(MirrorStore& store, const Catalog& cat) {
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("layers") || !doc["layers"].is_array())
       throw InputError(store.url() + ": " + key, "not a prune journal (an image manifest with layers)");
     for (const auto& l : doc["layers"]) {
-      const std::string digest = l.is_object() ? l.value("digest", "") : "";
+      const std::string digest =
+          l.is_object() && l.contains("digest") && l["digest"].is_string() ? l["digest"].get<std::string>() : "";
       if (!starts_with(digest, "sha256:") || !is_sha256_hex(digest.substr(7)))
         throw InputError(store.url() + ": " + key, "layer digest '" + digest + "' is not sha256:<hex>");
       out.insert(oci_blob_key(digest.substr(7)));

@@ -2,6 +2,9 @@
 // wins, orphans, and nothing newer than the prune's start is touched.
 #include <gtest/gtest.h>
 
+#include <spackext/errors.hpp>
+#include <spackext_testing/testing.hpp>
+
 #include "buildcache/prune.hpp"
 #include "file_store.hpp"
 #include "spack_expectations.hpp"
@@ -67,10 +70,23 @@ TEST(Prune, KeepListWinsOverTheCascade) {
   o.older_than = 30 * 24h;
   o.keep = lockfile_hashes(lock);
   EXPECT_TRUE(o.keep.count("5hn2gvdnbmne734ml6ionv2ba7cemxgl"));  // peerhello, a root of the lock
+  EXPECT_EQ(o.keep.size(), 7u);  // the lock's 7 concrete specs (its README)
   auto r = prune_mirror(store, o);
   EXPECT_TRUE(r.specs.empty());
   EXPECT_FALSE(r.kept.empty());
   EXPECT_TRUE(fs::exists(dir / kMpi));
+}
+
+// A keep-list that cannot be read whole is refused: a hash missed would be
+// pruned although the environment needs it.
+TEST(Prune, DamagedKeepLockfileIsRefused) {
+  TempDir tmp;
+  for (const std::string text :
+       {R"({"_meta": {"file-type": "spack-lockfile", "lockfile-version": 6}, "roots": [{"hash": 5}], "concrete_specs": []})",
+        R"({"_meta": "spack-lockfile", "concrete_specs": {}})", R"({"_meta": {"file-type": 1}})", "[1, 2"}) {
+    spackext::testing::write_file(tmp / "spack.lock", text);
+    EXPECT_THROW(lockfile_hashes(tmp / "spack.lock"), spackext::InputError) << text;
+  }
 }
 
 TEST(Prune, LeafGoesAloneAndDryRunDeletesNothing) {
