@@ -91,6 +91,18 @@ TEST_F(ContainerCli, BadDefinitionsExitTwoAndWriteNothing) {
   EXPECT_EQ(arch.exit_code, 2);
 }
 
+// A --since file that is not what build-defs writes: exit 2 naming it (an
+// entry of the wrong shape was a JSON type error, exit 1).
+TEST_F(ContainerCli, DamagedSinceFileExitsTwo) {
+  for (const std::string text : {R"({"containers": [1]})", R"({"containers": [{"arch": "amd64", "name": 3, "hash": "x"}]})",
+                                 R"({"containers": [{"arch": "amd64", "name": "peer"}]})", "{\"containers\": [\n}"}) {
+    t::write_file(out_ / "containers.json", text);
+    auto r = run({"container", "list", defs_.path().string(), "--since", (out_ / "containers.json").string()});
+    EXPECT_EQ(r.exit_code, 2) << text << ": " << r.err;
+    EXPECT_NE(r.err.find("containers.json"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(ContainerCli, DockerfilelintAcceptsTheGeneratedDockerfiles) {
   const char* tools = std::getenv("SPACKEXT_TOOLS_DIR");
   const fs::path lint = fs::path(tools ? tools : std::string(std::getenv("HOME")) + "/.cache/spack-ext/test-tools") /

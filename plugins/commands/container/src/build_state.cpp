@@ -60,8 +60,15 @@ BuildHashes hashes_from_manifest(const fs::path& manifest) {
   if (!j.contains("containers") || !j["containers"].is_array())
     throw InputError(manifest.string(), "no 'containers' list (expected a containers.json from build-defs)");
   BuildHashes out;
-  for (const auto& c : j["containers"])
-    out[c.value("arch", "") + "/" + c.value("name", "")] = c.value("hash", "");
+  for (const auto& c : j["containers"]) {
+    auto text = [&](const char* key) {
+      if (!c.is_object() || !c.contains(key) || !c[key].is_string())
+        throw InputError(manifest.string(), "every entry of 'containers' needs a string '" + std::string(key) +
+                                                "' (expected a containers.json from build-defs)");
+      return c[key].get<std::string>();
+    };
+    out[text("arch") + "/" + text("name")] = text("hash");
+  }
   return out;
 }
 
