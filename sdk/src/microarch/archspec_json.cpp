@@ -61,6 +61,7 @@ Database Database::load_archspec_json(const std::filesystem::path& file) {
     t.cpupart = string_field(e, "cpupart", where);
     // Compilers keep their rule order; the compiler keys themselves need none.
     if (entry.contains("compilers")) {
+      if (!entry["compilers"].is_object()) throw InputError(where, "'compilers' must map compiler names to rules");
       for (const auto& [compiler, rules] : entry["compilers"].items()) {
         auto& out = t.compilers[compiler];
         if (!rules.is_array()) throw InputError(where, "compilers." + compiler + " must be a list");

@@ -182,6 +182,9 @@ TEST(ArchspecJson, BadFilesAreInputErrors) {
   EXPECT_THROW(ma::Database::load_archspec_json(tmp / "shape.json"), spackext::InputError);
   write_file(tmp / "parent.json", R"({"microarchitectures": {"a": {"from": ["nope"], "vendor": "generic"}}})");
   EXPECT_THROW(ma::Database::load_archspec_json(tmp / "parent.json"), spackext::InputError);
+  // Iterating the names of a "compilers" that is not a map was a JSON iterator error.
+  write_file(tmp / "compilers.json", R"({"microarchitectures": {"a": {"vendor": "generic", "compilers": "gcc"}}})");
+  EXPECT_THROW(ma::Database::load_archspec_json(tmp / "compilers.json"), spackext::InputError);
 }
 
 TEST(ArchspecJson, FoundInsideASpackInstallation) {
