@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "spackext/errors.hpp"
+#include "spackext/yaml_alias_guard.hpp"
 
 namespace spackext {
 namespace {
@@ -30,7 +31,8 @@ nlohmann::json resolve_plain_scalar(const std::string& s) {
   return s;
 }
 
-nlohmann::json convert(const YAML::Node& node, const std::string& pointer, YamlDocument& doc) {
+nlohmann::json convert(const YAML::Node& node, const std::string& pointer, YamlDocument& doc, YamlAliasGuard& guard) {
+  if (auto problem = guard.enter(node)) throw YamlSyntaxError(doc.name, node.Mark().line + 1, *problem);
   auto& lines = doc.lines;
   lines[pointer] = node.Mark().line + 1;
   doc.columns[pointer] = node.Mark().column + 1;
@@ -48,21 +50,23 @@ nlohmann::json convert(const YAML::Node& node, const std::string& pointer, YamlD
                                   resolve_plain_scalar(kv.first.Scalar()).is_null())) {
           doc.null_keys.push_back(child);
         }
-        obj[key] = convert(kv.second, child, doc);
+        obj[key] = convert(kv.second, child, doc, guard);
         // An empty value ("key:") has no mark of its own: use the key's line.
         if (kv.second.IsNull() || kv.second.Mark().line < 0) {
           lines[child] = kv.first.Mark().line + 1;
           doc.columns[child] = kv.first.Mark().column + 1;
         }
       }
+      guard.leave();
       return obj;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json arr = nlohmann::json::array();
       std::size_t i = 0;
       for (const auto& item : node) {
-        arr.push_back(convert(item, pointer + "/" + std::to_string(i++), doc));
+        arr.push_back(convert(item, pointer + "/" + std::to_string(i++), doc, guard));
       }
+      guard.leave();
       return arr;
     }
     case YAML::NodeType::Scalar:
@@ -103,7 +107,8 @@ YamlDocument parse_yaml(const std::string& text, const std::string& name) {
   doc.name = name;
   try {
     YAML::Node root = YAML::Load(text);
-    doc.root = convert(root, "", doc);
+    YamlAliasGuard guard;
+    doc.root = convert(root, "", doc, guard);
   } catch (const YAML::Exception& e) {
     throw YamlSyntaxError(name, e.mark.line + 1,
                           "error parsing YAML: " + e.msg + " (column " +

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "spackext/errors.hpp"
+#include "spackext/yaml_alias_guard.hpp"
 
 namespace spackext::core {
 namespace {
@@ -35,15 +36,11 @@ json scalar_to_json(const YAML::Node& node) {
   return s;
 }
 
-// `open` holds the maps and lists being converted: an alias to one of them
-// (`a: &x [*x]`) would otherwise recurse until the stack overflows. Thrown
-// as a YAML error so yaml_to_json reports it with file:line:column.
-json node_to_json(const YAML::Node& node, std::vector<YAML::Node>& open) {
-  if (node.IsMap() || node.IsSequence()) {
-    for (const auto& o : open)
-      if (o.is(node)) throw YAML::ParserException(node.Mark(), "an alias refers to a mapping or list that contains it");
-    open.push_back(node);
-  }
+// Aliases that would recurse forever or expand without bound stop here
+// (YamlAliasGuard), thrown as a YAML error so yaml_to_json reports them with
+// file:line:column.
+json node_to_json(const YAML::Node& node, YamlAliasGuard& guard) {
+  if (auto problem = guard.enter(node)) throw YAML::ParserException(node.Mark(), *problem);
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -52,14 +49,14 @@ json node_to_json(const YAML::Node& node, std::vector<YAML::Node>& open) {
       return scalar_to_json(node);
     case YAML::NodeType::Sequence: {
       json a = json::array();
-      for (const auto& item : node) a.push_back(node_to_json(item, open));
-      open.pop_back();
+      for (const auto& item : node) a.push_back(node_to_json(item, guard));
+      guard.leave();
       return a;
     }
     case YAML::NodeType::Map: {
       json o = json::object();
-      for (const auto& kv : node) o[kv.first.as<std::string>()] = node_to_json(kv.second, open);
-      open.pop_back();
+      for (const auto& kv : node) o[kv.first.as<std::string>()] = node_to_json(kv.second, guard);
+      guard.leave();
       return o;
     }
   }
@@ -91,8 +88,8 @@ bool read_text(const std::filesystem::path& p, std::string& out) {
 json yaml_to_json(const std::string& text, const std::string& file_name) {
   try {
     YAML::Node root = YAML::Load(text);
-    std::vector<YAML::Node> open;
-    return node_to_json(root, open);
+    YamlAliasGuard guard;
+    return node_to_json(root, guard);
   } catch (const YAML::Exception& e) {
     throw InputError(file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
                      "invalid YAML: " + e.msg);

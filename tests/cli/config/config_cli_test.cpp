@@ -56,6 +56,16 @@ TEST_F(ConfigCli, ValidateReportsFileLineKeyAndExits2) {
   EXPECT_EQ(doc["issues"][0]["line"], 3);
 }
 
+// A mapping that contains itself through an alias crashed validate (SIGSEGV).
+TEST_F(ConfigCli, ValidateRefusesASelfContainingAlias) {
+  fs::create_directories(home_ / "scope");
+  t::write_file(home_ / "scope" / "packages.yaml", "packages: &x\n  all: *x\n");
+  auto r = run({"config", "validate", (home_ / "scope").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("packages.yaml:1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("an alias refers to a mapping or list that contains it"), std::string::npos) << r.err;
+}
+
 TEST_F(ConfigCli, GenerateForAnInstanceTypeThenValidateIt) {
   const fs::path out = home_ / "site-scope";
   auto r = run({"config", "generate", "--provider", "gcp", "--instance-type", "c3d-standard-360", "--region",

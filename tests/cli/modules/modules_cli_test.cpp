@@ -68,6 +68,11 @@ TEST_F(ModulesCli, BuildcacheSourceByMirrorName) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["written"].size(), 3u);
   r = run({"modules", "generate", "--from", "unknown-mirror", "--root", (dir_ / "x").string()});
   EXPECT_EQ(r.exit_code, 2) << r.err;
+  // An entry that contains itself through an alias crashed the lookup (SIGSEGV).
+  st::write_file(home_ / ".config/spack-ext/mirrors.yaml", "mirrors:\n  peer: &x\n    url: file:///x\n    fetch: {x: *x}\n");
+  r = run({"modules", "generate", "--from", "peer", "--root", (dir_ / "y").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("mirrors.yaml:2: an alias refers to"), std::string::npos) << r.err;
 }
 
 TEST_F(ModulesCli, BadInputExitsTwoAndWritesNothing) {

@@ -108,6 +108,10 @@ TEST_F(PackageCli, BadInputExitsTwoWithEveryError) {
   EXPECT_EQ(r.err.find("bad.yaml:5"), std::string::npos) << r.err;
   r = host({"package", "validate", "missing.yaml"}, tmp.path());
   EXPECT_EQ(r.exit_code, 2);
+  write_file(tmp / "loop.yaml", "name: loop\nfamily: &x [*x]\n");  // crashed validate (SIGSEGV)
+  r = host({"package", "validate", "loop.yaml"}, tmp.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("loop.yaml:2: an alias refers to"), std::string::npos) << r.err;
   r = host({"package", "import", "--family", "f", "--from", "nowhere"}, tmp.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no such folder"), std::string::npos) << r.err;

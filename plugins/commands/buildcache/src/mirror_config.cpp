@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 namespace spackext::buildcache {
 
@@ -28,28 +29,22 @@ std::string at_line(const std::string& file, const YAML::Node& n) {
   return file + ":" + std::to_string(n.Mark().line + 1);
 }
 
-// `open` holds the maps and lists being converted: an alias to one of them
-// (`a: &x [*x]`) would otherwise recurse until the stack overflows.
-Json to_json(const YAML::Node& n, const std::string& file, std::vector<YAML::Node>& open) {
-  if (n.IsMap() || n.IsSequence()) {
-    for (const auto& o : open)
-      if (o.is(n)) throw InputError(at_line(file, n), "an alias refers to a mapping or list that contains it");
-    open.push_back(n);
-  }
+Json to_json(const YAML::Node& n, const std::string& file, YamlAliasGuard& guard) {
+  if (auto problem = guard.enter(n)) throw InputError(at_line(file, n), *problem);
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       Json j = Json::object();
       for (const auto& kv : n) {
         if (!kv.first.IsScalar()) throw InputError(at_line(file, kv.first), "keys must be strings");
-        j[kv.first.Scalar()] = to_json(kv.second, file, open);
+        j[kv.first.Scalar()] = to_json(kv.second, file, guard);
       }
-      open.pop_back();
+      guard.leave();
       return j;
     }
     case YAML::NodeType::Sequence: {
       Json j = Json::array();
-      for (const auto& e : n) j.push_back(to_json(e, file, open));
-      open.pop_back();
+      for (const auto& e : n) j.push_back(to_json(e, file, guard));
+      guard.leave();
       return j;
     }
     case YAML::NodeType::Scalar: {
@@ -152,8 +147,8 @@ MirrorsConfig MirrorsConfig::load(const std::filesystem::path& file) {
   for (const auto& kv : mirrors) {
     if (!kv.first.IsScalar()) throw InputError(at_line(file.string(), kv.first), "mirror names must be strings");
     auto name = kv.first.Scalar();
-    std::vector<YAML::Node> open;
-    auto entry = to_json(kv.second, file.string(), open);
+    YamlAliasGuard guard;
+    auto entry = to_json(kv.second, file.string(), guard);
     validate_mirror_entry(entry, at_line(file.string(), kv.second) + ": mirror '" + name + "'");
     cfg.mirrors_[name] = std::move(entry);
   }

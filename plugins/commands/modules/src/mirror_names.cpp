@@ -3,20 +3,24 @@
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 namespace spackext::modules {
 
 namespace {
 
-nlohmann::json to_json(const YAML::Node& n) {
+nlohmann::json to_json(const YAML::Node& n, const std::string& file, YamlAliasGuard& guard) {
+  if (auto problem = guard.enter(n)) throw InputError(file + ":" + std::to_string(n.Mark().line + 1), *problem);
   if (n.IsMap()) {
     auto j = nlohmann::json::object();
-    for (const auto& kv : n) j[kv.first.Scalar()] = to_json(kv.second);
+    for (const auto& kv : n) j[kv.first.Scalar()] = to_json(kv.second, file, guard);
+    guard.leave();
     return j;
   }
   if (n.IsSequence()) {
     auto j = nlohmann::json::array();
-    for (const auto& e : n) j.push_back(to_json(e));
+    for (const auto& e : n) j.push_back(to_json(e, file, guard));
+    guard.leave();
     return j;
   }
   if (n.IsScalar()) return n.Scalar();
@@ -38,7 +42,8 @@ std::optional<NamedMirror> find_named_mirror(const std::filesystem::path& mirror
   if (!mirrors || !mirrors.IsMap() || !mirrors[name]) return std::nullopt;
   const YAML::Node entry = mirrors[name];
   NamedMirror out;
-  out.settings = to_json(entry);
+  YamlAliasGuard guard;
+  out.settings = to_json(entry, mirrors_yaml.string(), guard);
   if (entry.IsScalar()) {
     out.url = entry.Scalar();
     out.settings = {{"url", out.url}};

@@ -54,4 +54,39 @@ TEST(YamlDocument, ColumnsAndPlainTextOfNonStrings) {
   EXPECT_EQ(doc.columns.at("/dependencies/1"), 5);
 }
 
+// yaml-cpp resolves aliases into shared nodes: a list that contains itself
+// recursed until the stack overflowed (SIGSEGV in `config validate` and
+// `package validate`), and aliases repeated within aliases expand a small
+// file without bound. Both are syntax errors naming the file and a line.
+TEST(YamlDocument, SelfContainingAliasIsAnError) {
+  for (const std::string text : {"a: &x [*x]\n", "packages: &x\n  all: *x\n", "- &x\n  - b: [*x]\n"}) {
+    try {
+      parse_yaml(text, "loop.yaml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const spackext::YamlSyntaxError& e) {
+      EXPECT_EQ(e.file(), "loop.yaml");
+      EXPECT_NE(e.problem().find("an alias refers to a mapping or list that contains it"), std::string::npos) << e.what();
+    }
+  }
+  // An alias to a sibling is ordinary YAML.
+  auto doc = parse_yaml("a: &x [1, 2]\nb: *x\nc: {d: *x}\n", "ok.yaml");
+  EXPECT_EQ(doc.root["c"]["d"], doc.root["a"]);
+}
+
+TEST(YamlDocument, AliasExpansionBeyondTheLimitIsAnError) {
+  // 10 values, then 6 levels of 10 aliases each: 10^7 values from 600 bytes.
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 6; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  try {
+    parse_yaml(text, "laughs.yaml");
+    ADD_FAILURE() << "accepted";
+  } catch (const spackext::YamlSyntaxError& e) {
+    EXPECT_NE(e.problem().find("expands to more than"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
