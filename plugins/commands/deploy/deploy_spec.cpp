@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "spackext/errors.hpp"
+#include "spackext/yaml_alias_guard.hpp"
 
 namespace spackext::deploy {
 namespace {
@@ -137,6 +138,7 @@ StageEnvironment check_environment(const std::string& where, const fs::path& giv
     throw InputError(file.string() + ":" + std::to_string(e.mark.line + 1),
                      "malformed YAML: " + e.msg);
   }
+  check_yaml_aliases(env, file.string());
   if (!env.IsMap() || !env["spack"])
     throw InputError(file.string() + ":1", "expected a Spack environment (a top-level 'spack:' key)");
   return out;
@@ -263,6 +265,7 @@ DeploySpec parse_deploy_spec(const std::string& text, const fs::path& file) {
   } catch (const YAML::Exception& e) {
     throw InputError(file.string() + ":" + std::to_string(e.mark.line + 1), "malformed YAML: " + e.msg);
   }
+  check_yaml_aliases(root, file.string());
   if (!root.IsMap()) throw InputError(file.string() + ":1", "expected a mapping with 'deployment' and 'stages'");
   r.expect_map(root, "the document", kTopKeys);
 

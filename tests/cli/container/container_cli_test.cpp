@@ -91,6 +91,16 @@ TEST_F(ContainerCli, BadDefinitionsExitTwoAndWriteNothing) {
   EXPECT_EQ(arch.exit_code, 2);
 }
 
+// `packages` is copied into the recipe's spack.yaml as written: one that
+// contains itself through an alias was written out for Spack to choke on.
+TEST_F(ContainerCli, SelfContainingAliasIsRefused) {
+  t::write_file(defs_ / "amd64/peer.yaml", "spack:\n  specs: [x]\n  packages: &x\n    all: {require: *x}\n");
+  auto r = run({"container", "build-defs", defs_.path().string(), "--output", (out_ / "recipes").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find((defs_ / "amd64/peer.yaml").string() + ":3: an alias refers to"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out_ / "recipes"));
+}
+
 // A --since file that is not what build-defs writes: exit 2 naming it (an
 // entry of the wrong shape was a JSON type error, exit 1).
 TEST_F(ContainerCli, DamagedSinceFileExitsTwo) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 #include "first_spec.hpp"
 
@@ -119,6 +120,12 @@ void read_spack_definition(const fs::path& defs_dir, ContainerDefinition& def, P
     doc = YAML::Load(def.text);
   } catch (const YAML::Exception& e) {
     problems.add(file, e.mark.line + 1, "YAML syntax error: " + e.msg);
+    return;
+  }
+  // The definition's `packages` is written into the recipe's spack.yaml as
+  // it is: a self-containing alias there would reach Spack.
+  if (auto problem = find_yaml_alias_problem(doc)) {
+    problems.add(file, problem->line, problem->what);
     return;
   }
   if (!doc.IsMap()) {

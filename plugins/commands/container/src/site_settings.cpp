@@ -1,6 +1,7 @@
 #include "site_settings.hpp"
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 namespace spackext::container {
 
@@ -10,7 +11,9 @@ namespace {
 
 YAML::Node load_yaml(const fs::path& file) {
   try {
-    return YAML::LoadFile(file.string());
+    auto doc = YAML::LoadFile(file.string());
+    check_yaml_aliases(doc, file.string());
+    return doc;
   } catch (const YAML::BadFile&) {
     throw InputError(file.string(), "cannot read the file");
   } catch (const YAML::Exception& e) {

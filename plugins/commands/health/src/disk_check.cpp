@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 #include "spack_location.hpp"
 
@@ -131,6 +132,7 @@ std::vector<DiskTarget> disk_targets(const Config& config, const fs::path& spack
     } catch (const YAML::Exception& e) {
       throw InputError(scope_file.string() + ":" + std::to_string(e.mark.line + 1), e.msg);
     }
+    check_yaml_aliases(doc, scope_file.string());
     auto cfg = doc["config"];
     if (cfg) {
       // install_tree is a map with `root` (0.19+) or a plain path (older).

@@ -38,6 +38,7 @@ std::optional<NamedMirror> find_named_mirror(const std::filesystem::path& mirror
   } catch (const YAML::Exception& e) {
     throw InputError(mirrors_yaml.string() + ":" + std::to_string(e.mark.line + 1), "error parsing YAML: " + e.msg);
   }
+  check_yaml_aliases(doc, mirrors_yaml.string());
   const YAML::Node mirrors = doc["mirrors"];
   if (!mirrors || !mirrors.IsMap() || !mirrors[name]) return std::nullopt;
   const YAML::Node entry = mirrors[name];

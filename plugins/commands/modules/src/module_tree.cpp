@@ -12,6 +12,7 @@
 #include <spackext/atomic_file.hpp>
 #include <spackext/atomic_folder.hpp>
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 namespace spackext::modules {
 
@@ -66,6 +67,7 @@ std::vector<std::pair<std::string, std::string>> read_module_index(const fs::pat
   } catch (const YAML::Exception& e) {
     throw InputError(index.string() + ":" + std::to_string(e.mark.line + 1), "error parsing YAML: " + e.msg);
   }
+  check_yaml_aliases(doc, index.string());
   if (!doc["module_index"] || !doc["module_index"].IsMap())
     throw InputError(index.string(), "expected a 'module_index' map (Spack's module-index.yaml)");
   for (const auto& kv : doc["module_index"])

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 #include "spec_constraint.hpp"
 
@@ -232,6 +233,7 @@ ModulesConfig ModulesConfig::parse(const std::string& text, const std::string& s
   } catch (const YAML::Exception& e) {
     throw InputError(source + ":" + std::to_string(e.mark.line + 1), "error parsing YAML: " + e.msg);
   }
+  check_yaml_aliases(root, source);
   if (!root.IsMap() || !root["modules"])
     throw InputError(source + ":1", "expected a top-level 'modules:' section (Spack's modules.yaml)");
   const YAML::Node modules = root["modules"];

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 #include <spackext/json_input.hpp>
 #include <spackext/spack/install_database.hpp>
 #include <spackext/spack/lockfile.hpp>
@@ -145,6 +146,7 @@ spack::InstallLayout layout_from_spack_scope(const fs::path& scope) {
   } catch (const YAML::Exception& e) {
     throw InputError(file.string() + ":" + std::to_string(e.mark.line + 1), "error parsing YAML: " + e.msg);
   }
+  check_yaml_aliases(root, file.string());
   auto tree = root["config"] ? root["config"]["install_tree"] : YAML::Node();
   if (!tree || !tree.IsMap() || !tree["root"])
     throw InputError(file.string(), "no config:install_tree:root (expected Spack's config.yaml)");

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 namespace spackext::optimize {
 
@@ -55,6 +56,7 @@ BuildProfiles parse_profiles(const std::string& text, const std::string& origin)
   } catch (const YAML::Exception& e) {
     throw InputError(origin + ":" + std::to_string(e.mark.line + 1), "invalid YAML: " + e.msg);
   }
+  check_yaml_aliases(doc, origin);
   if (!doc.IsMap() || !doc["profiles"] || !doc["profiles"].IsMap())
     throw InputError(origin, "expected a top-level 'profiles:' mapping of package names");
   BuildProfiles out;

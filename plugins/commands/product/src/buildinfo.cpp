@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 
 #include "product_manifest.hpp"
 
@@ -16,6 +17,7 @@ BuildInfo read_buildinfo(const std::filesystem::path& file) {
   } catch (const YAML::Exception& e) {
     throw InputError(where + ":" + std::to_string(e.mark.line + 1), "not Spack's buildinfo: " + e.msg);
   }
+  check_yaml_aliases(doc, where);
   if (!doc.IsMap()) throw InputError(where, "not Spack's buildinfo (expected a map)");
   auto scalar = [&](const char* key) {
     if (!doc[key] || !doc[key].IsScalar()) throw InputError(where, std::string("buildinfo lacks '") + key + "'");

@@ -15,6 +15,7 @@
 #include "snapshot_store.hpp"
 #include "spackext/atomic_file.hpp"
 #include "spackext/errors.hpp"
+#include "spackext/yaml_alias_guard.hpp"
 
 namespace spackext::snapshot {
 namespace fs = std::filesystem;
@@ -56,6 +57,7 @@ std::string spack_environments_root(const char* spack_root) {
     } catch (const YAML::Exception& e) {
       throw InputError(file.string() + ":" + std::to_string(e.mark.line + 1), "malformed YAML: " + e.msg);
     }
+    check_yaml_aliases(doc, file.string());
     const auto root = doc.IsMap() && doc["config"] && doc["config"].IsMap() ? doc["config"]["environments_root"]
                                                                             : YAML::Node();
     if (!root || !root.IsScalar() || root.Scalar().empty()) continue;
