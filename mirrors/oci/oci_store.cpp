@@ -154,85 +154,105 @@ void OciStore::list(std::string_view prefix, const std::function<void(const Obje
     std::string error;
     bool gone = false;
   };
-  std::optional<std::vector<std::string>> t;
-  std::vector<Fetched> fetched;
-  // A tag whose manifest is gone was untagged since the list was read, or
-  // the list was damaged on the way (a tag name with a flipped byte): a
-  // second read must then list exactly the other tags, or the listing is
-  // not to be trusted (and a spec it would leave out is not left out). Another
-  // writer at work (a second prune's journal tag, a push) is read again, a
-  // few times, before giving up.
-  constexpr int kAttempts = 4;
-  for (int attempt = 1;; ++attempt) {
-    t = tags();
-    if (!t) throw MirrorNotFound(url_, "the registry has no repository '" + location_.repository + "'");
-    if ((!want_manifests && !want_blobs) || t->empty()) break;
-    fetched.assign(t->size(), Fetched{});
+  std::vector<std::string> t;  // the tag list the listing reports: the last one read
+  std::map<std::string, Fetched> fetched;
+  auto fetch = [&](const std::vector<std::string>& names) {
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-      for (std::size_t i; (i = next++) < t->size();) {
-        const auto key = "manifests/" + (*t)[i];
+      for (std::size_t i; (i = next++) < names.size();) {
+        const auto key = "manifests/" + names[i];
+        Fetched& f = fetched.at(names[i]);  // the map is filled before the threads start
         try {
           auto res = send({.method = "GET", .url = location_.api(key), .headers = {{"Accept", kManifestAccept}}},
                           Access::pull, key);
           if (res.status == 404) {  // untagged since the tag list was read
-            fetched[i].gone = true;
+            f.gone = true;
             continue;
           }
           http::check(res, where(key));
-          fetched[i].body = std::move(res.body);
-          const auto actual = "sha256:" + sha256_hex(fetched[i].body);
-          fetched[i].digest = res.header("docker-content-digest");
-          if (fetched[i].digest.empty()) fetched[i].digest = actual;
-          if (starts_with(fetched[i].digest, "sha256:") && fetched[i].digest != actual)
-            throw Error(where(key) + ": content hashes to " + actual + ", not its digest " + fetched[i].digest);
+          f.body = std::move(res.body);
+          const auto actual = "sha256:" + sha256_hex(f.body);
+          f.digest = res.header("docker-content-digest");
+          if (f.digest.empty()) f.digest = actual;
+          if (starts_with(f.digest, "sha256:") && f.digest != actual)
+            throw Error(where(key) + ": content hashes to " + actual + ", not its digest " + f.digest);
         } catch (const std::exception& e) {
-          fetched[i].error = e.what();
+          f.error = e.what();
         }
       }
     };
     std::vector<std::thread> threads;
-    const auto n = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options_.list_jobs)), 1, t->size());
+    const auto n = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options_.list_jobs)), 1, names.size());
     for (std::size_t i = 1; i < n; ++i) threads.emplace_back(worker);
     worker();
     for (auto& th : threads) th.join();
-
-    std::set<std::string> kept;
-    for (std::size_t i = 0; i < t->size(); ++i)
-      if (!fetched[i].gone) kept.insert((*t)[i]);
-    if (kept.size() == t->size()) break;
-    auto again = tags();
-    if (again && std::set<std::string>(again->begin(), again->end()) == kept) break;
-    if (attempt == kAttempts)
-      throw Error(where("tags/list") + ": the tag list changed while it was read, " + std::to_string(kAttempts) +
+  };
+  // A tag whose manifest is gone was untagged since the list was read, or
+  // the list was damaged on the way (a tag name with a flipped byte), or the
+  // tag is dangling: distribution untags what a manifest delete finds, and a
+  // tag pushed during that delete can be left pointing at nothing, listed for
+  // good with no manifest behind it. So the list is read again; names not yet
+  // in hand are fetched (a misread name's true name among them), and a gone
+  // tag still listed is fetched once more: gone again, it is dangling and
+  // names no object, as its GET and HEAD say. The listing ends on a tag list
+  // whose every other tag has its manifest in hand, so a spec is never left
+  // out because its tag was misread. Other writers at work (a second prune's
+  // journal tag coming and going, a push) only add rounds.
+  std::map<std::string, int> times_gone;
+  constexpr int kRounds = 8;
+  for (int round = 1;; ++round) {
+    auto listed = tags();
+    if (!listed) throw MirrorNotFound(url_, "the registry has no repository '" + location_.repository + "'");
+    t = std::move(*listed);
+    if (!want_manifests && !want_blobs) break;
+    std::vector<std::string> missing;
+    for (const auto& tag : t) {
+      auto [it, added] = fetched.try_emplace(tag);
+      if (added || (it->second.gone && times_gone[tag] < 2)) {
+        it->second = Fetched{};
+        missing.push_back(tag);
+      }
+    }
+    if (missing.empty()) break;
+    if (round > kRounds)
+      throw Error(where("tags/list") + ": the tag list changed while it was read, " + std::to_string(kRounds) +
                   " times (pushes or deletes at the same time, or damaged on the way); try again");
+    fetch(missing);
+    bool read_again = false;
+    for (const auto& tag : missing)
+      if (fetched.at(tag).gone) read_again |= ++times_gone[tag] < 2;  // a second miss is an answer, not a doubt
+    if (!read_again) break;
   }
   if (want_tags) {
-    auto doc = render_tags(location_.repository, *t);
+    auto doc = render_tags(location_.repository, t);
     visit(ObjectInfo{"tags/list", doc.size(), {}, std::nullopt});
   }
   if (!want_manifests && !want_blobs) return;
   std::set<std::string> blobs_seen;
-  for (std::size_t i = 0; i < t->size(); ++i) {
-    const auto key = "manifests/" + (*t)[i];
-    if (!fetched[i].error.empty()) throw Error(fetched[i].error);
-    if (fetched[i].gone) continue;
-    if (want_manifests && starts_with(key, prefix))
-      visit(ObjectInfo{key, fetched[i].body.size(), fetched[i].digest, std::nullopt});
+  for (const auto& tag : t) {
+    const auto key = "manifests/" + tag;
+    const Fetched& f = fetched.at(tag);
+    if (!f.error.empty()) throw Error(f.error);
+    if (f.gone) continue;  // dangling
+    if (want_manifests && starts_with(key, prefix)) visit(ObjectInfo{key, f.body.size(), f.digest, std::nullopt});
     if (!want_blobs) continue;
-    auto doc = Json::parse(fetched[i].body, nullptr, false);
+    auto doc = Json::parse(f.body, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) throw InputError(where(key), "manifest is not a JSON object");
     std::vector<const Json*> descriptors;
     if (doc.contains("config") && doc["config"].is_object()) descriptors.push_back(&doc["config"]);
     if (doc.contains("layers") && doc["layers"].is_array())
       for (const auto& l : doc["layers"]) descriptors.push_back(&l);
     for (const auto* d : descriptors) {
-      auto digest = d->value("digest", "");
+      // A registry's reply: descriptors of another shape are not ours to list
+      // (the buildcache scanner reports them), never a JSON type error here.
+      if (!d->is_object() || !d->contains("digest") || !(*d)["digest"].is_string()) continue;
+      auto digest = (*d)["digest"].get<std::string>();
       if (!starts_with(digest, "sha256:") || !is_sha256_hex(digest.substr(7))) continue;  // not ours to list
       auto blob_key = "blobs/sha256/" + digest.substr(7);
       if (!starts_with(blob_key, prefix) || !blobs_seen.insert(blob_key).second) continue;
+      const auto size = d->contains("size") && (*d)["size"].is_number_unsigned() ? (*d)["size"].get<std::uint64_t>() : 0;
       // The registry addresses and checks blobs by their sha256.
-      visit(ObjectInfo{blob_key, d->value("size", std::uint64_t{0}), digest, std::nullopt, digest.substr(7)});
+      visit(ObjectInfo{blob_key, size, digest, std::nullopt, digest.substr(7)});
     }
   }
 }

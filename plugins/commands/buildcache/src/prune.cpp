@@ -269,13 +269,18 @@ PruneReport prune_mirror(MirrorStore& store, const PruneOptions& options) {
                         {"size", cat.objects.at(k).size}});
     const auto config = oci_blob_key(sha256_hex(kEmptyConfig));
     put_bytes(store, config, kEmptyConfig, {.content_type = "application/json"});
+    journal = journal_name();
+    // The annotation makes each prune's journal a manifest of its own: two
+    // prunes judging the same blobs would otherwise write one digest under
+    // two tags, and a registry deleting the first by digest can leave the
+    // second tag pointing at nothing (seen with docker-registry under load).
     nlohmann::json m = {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
                         {"schemaVersion", 2},
                         {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
                                     {"digest", "sha256:" + sha256_hex(kEmptyConfig)},
                                     {"size", 2}}},
-                        {"layers", layers}};
-    journal = journal_name();
+                        {"layers", layers},
+                        {"annotations", {{"io.spack-ext.prune.journal", journal.substr(journal.find('/') + 1)}}}};
     put_bytes(store, journal, m.dump(), {.content_type = "application/vnd.oci.image.manifest.v1+json"});
   }
   phase(metadata, [](const std::string&) { return false; });

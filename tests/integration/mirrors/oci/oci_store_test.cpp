@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -191,6 +192,26 @@ TEST_F(OciStoreTest, ListDerivesTagsManifestsAndReferencedBlobs) {
   std::vector<std::string> v3;
   store->list("v3/", [&](const ObjectInfo& o) { v3.push_back(o.key); });
   EXPECT_TRUE(v3.empty());
+}
+
+// A dangling tag: listed by the registry, its link pointing at a manifest
+// that is gone (what docker-registry leaves when a tag is pushed while the
+// manifest it names is deleted by digest). It names no object: the listing
+// leaves it out instead of failing on every run, and stat agrees.
+TEST_F(OciStoreTest, DanglingTagNamesNoObject) {
+  auto store = open();
+  push_image(*store, "a", "layer-a", kOciManifest, "application/vnd.oci.image.layer.v1.tar+gzip");
+  const auto tag_dir =
+      server_->data_dir() / "docker/registry/v2/repositories/spack/buildcache/_manifests/tags/ghost/current";
+  std::filesystem::create_directories(tag_dir);
+  spackext::testing::write_file(tag_dir / "link", "sha256:" + sha256_hex("a manifest that was deleted"));
+  EXPECT_EQ(Json::parse(read_all(*store, "tags/list"))["tags"].size(), 2u);  // the registry lists it
+  std::set<std::string> listed;
+  store->list("", [&](const ObjectInfo& o) { listed.insert(o.key); });
+  EXPECT_TRUE(listed.count("manifests/a"));
+  EXPECT_FALSE(listed.count("manifests/ghost"));
+  EXPECT_EQ(listed.size(), 4u);  // tags/list, manifests/a, its config and layer
+  EXPECT_FALSE(store->stat("manifests/ghost"));
 }
 
 TEST_F(OciStoreTest, TagListPutIsIgnoredAndOtherKeysAreRefused) {

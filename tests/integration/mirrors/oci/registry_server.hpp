@@ -40,6 +40,7 @@ class RegistryServer {
   RegistryServer(const std::filesystem::path& dir, RegistryOptions options = {}) : options_(std::move(options)) {
     port_ = spackext::testing::free_port();
     const auto root = dir / ("registry-" + std::to_string(port_));
+    data_dir_ = root / "data";
     std::filesystem::create_directories(root / "data");
     std::string auth;
     if (options_.auth == RegistryOptions::Auth::htpasswd) {
@@ -86,6 +87,9 @@ class RegistryServer {
     return std::string(options_.tls ? "oci://" : "oci+http://") + host() + "/" + repository;
   }
   const std::string& ca_cert() const { return cert_; }
+  // The filesystem storage's root, for tests that put the registry in a
+  // state its API cannot (docker/registry/v2/repositories/<repository>/...).
+  const std::filesystem::path& data_dir() const { return data_dir_; }
 
  private:
   RegistryOptions options_;
@@ -93,6 +97,7 @@ class RegistryServer {
   std::optional<spackext::testing::ServerProcess> process_;
   bool ready_ = false;
   std::string cert_;
+  std::filesystem::path data_dir_;
 };
 
 #define SPACKEXT_REQUIRE_REGISTRY()                                                                  \
