@@ -184,26 +184,39 @@ std::optional<LoadedIndex> load_index(MirrorStore& store) {
     auto it = record.find(field);
     return it != record.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
   };
+  // The first record of a manifest's `list`, and its string `field` ("" if
+  // absent or of another type): a damaged manifest is then reported by the
+  // checks below, not as a JSON type error.
+  const auto first_record = [](const Json& manifest, const char* list) -> const Json* {
+    if (!manifest.is_object() || !manifest.contains(list) || !manifest[list].is_array() || manifest[list].empty() ||
+        !manifest[list][0].is_object())
+      return nullptr;
+    return &manifest[list][0];
+  };
+  const auto text_of = [](const Json& record, const char* field) {
+    auto it = record.find(field);
+    return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   if (store.stat(kV3IndexManifest)) {
     auto manifest = Json::parse(json_payload(read_object(store, kV3IndexManifest)), nullptr, false);
-    if (manifest.is_discarded() || !manifest.contains("data") || manifest["data"].empty())
-      throw InputError(where(kV3IndexManifest), "malformed index manifest");
-    auto sha = manifest["data"][0].value("checksum", "");
+    const Json* record = first_record(manifest, "data");
+    if (!record) throw InputError(where(kV3IndexManifest), "malformed index manifest");
+    auto sha = text_of(*record, "checksum");
     if (!is_sha256_hex(sha)) throw InputError(where(kV3IndexManifest), "index checksum is not sha256 hex");
     auto key = v3_blob_key(sha);
-    return LoadedIndex{Layout::v3, key,
-                       parse_index(read_object(store, key, size_of(manifest["data"][0], "contentLength")), where(key))};
+    return LoadedIndex{Layout::v3, key, parse_index(read_object(store, key, size_of(*record, "contentLength")), where(key))};
   }
   if (auto info = store.stat(kV2Index))
     return LoadedIndex{Layout::v2, kV2Index, parse_index(read_object(store, kV2Index, info->size), where(kV2Index))};
   if (store.stat(kOciIndexManifest)) {
     auto manifest = Json::parse(read_object(store, kOciIndexManifest), nullptr, false);
-    if (manifest.is_discarded() || !manifest.contains("layers") || manifest["layers"].empty())
-      throw InputError(where(kOciIndexManifest), "malformed index manifest");
-    auto digest = manifest["layers"][0].value("digest", "");
-    if (digest.rfind("sha256:", 0) != 0) throw InputError(where(kOciIndexManifest), "layer digest is not sha256");
+    const Json* layer = first_record(manifest, "layers");
+    if (!layer) throw InputError(where(kOciIndexManifest), "malformed index manifest");
+    auto digest = text_of(*layer, "digest");
+    if (digest.rfind("sha256:", 0) != 0 || !is_sha256_hex(digest.substr(7)))
+      throw InputError(where(kOciIndexManifest), "layer digest is not sha256");
     auto key = oci_blob_key(digest.substr(7));
-    return LoadedIndex{Layout::oci, key, parse_index(read_object(store, key, size_of(manifest["layers"][0], "size")), where(key))};
+    return LoadedIndex{Layout::oci, key, parse_index(read_object(store, key, size_of(*layer, "size")), where(key))};
   }
   return std::nullopt;
 }

@@ -84,9 +84,11 @@ void validate_connection(const Json& obj, const std::string& where) {
   if (auto ap = obj.find("access_pair"); ap != obj.end()) {
     if (!ap->is_object())
       throw InputError(where, "'access_pair' must be an object {id|id_variable, secret_variable}");
-    for (auto it = ap->begin(); it != ap->end(); ++it)
+    for (auto it = ap->begin(); it != ap->end(); ++it) {
       if (it.key() != "id" && it.key() != "id_variable" && it.key() != "secret_variable")
         throw InputError(where, "access_pair: unexpected key '" + it.key() + "'");
+      if (!it.value().is_string()) throw InputError(where, "access_pair: '" + it.key() + "' must be a string");
+    }
     if (!ap->contains("secret_variable")) throw InputError(where, "access_pair needs 'secret_variable'");
     if (ap->contains("id") == ap->contains("id_variable"))
       throw InputError(where, "access_pair needs exactly one of 'id' and 'id_variable'");

@@ -29,8 +29,10 @@ std::vector<std::string> recorded_checksums(const std::string& payload, const st
   if (doc.contains("data") && doc["data"].is_array())
     for (const auto& r : doc["data"])
       if (r.is_object() && r.contains("checksum") && r["checksum"].is_string()) out.push_back(r["checksum"]);
-  if (doc.contains("binary_cache_checksum") && doc["binary_cache_checksum"].is_object())
-    out.push_back(doc["binary_cache_checksum"].value("hash", ""));
+  if (doc.contains("binary_cache_checksum") && doc["binary_cache_checksum"].is_object()) {
+    const auto& checksum = doc["binary_cache_checksum"];
+    if (checksum.contains("hash") && checksum["hash"].is_string()) out.push_back(checksum["hash"].get<std::string>());
+  }
   return out;
 }
 

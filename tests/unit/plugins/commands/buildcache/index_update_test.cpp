@@ -1,4 +1,7 @@
 // update-index rebuilds exactly the index Spack wrote, in every layout.
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "buildcache/index_store.hpp"
@@ -148,6 +151,28 @@ TEST(UpdateIndex, V2HashThatDisagreesWithIndexJsonIsRepaired) {
   EXPECT_TRUE(published[0].changed);
   EXPECT_EQ(read_file(dir / "build_cache/index.json.hash"), sha256sum(dir / "build_cache/index.json"));
   EXPECT_EQ(v2_index(dir), v2_index(src));
+}
+
+// An index manifest of the wrong shape (a damaged or hand-written mirror):
+// an input error naming it, never a JSON type error (exit 1).
+TEST(LoadIndex, DamagedIndexManifestIsAnInputError) {
+  for (const auto& [key, text] : std::vector<std::pair<std::string, std::string>>{
+           {"v3/manifests/index/index.manifest.json", R"({"data": 5})"},
+           {"v3/manifests/index/index.manifest.json", R"({"data": [3]})"},
+           {"v3/manifests/index/index.manifest.json", R"({"data": [{"checksum": 7}]})"},
+           {"v3/manifests/index/index.manifest.json", R"([1])"},
+           {"manifests/index.spack", R"({"layers": [{"digest": ["sha256:00"]}]})"},
+           {"manifests/index.spack", R"({"layers": "x"})"}}) {
+    TempDir tmp;
+    spackext::testing::write_file(tmp / "m" / key, text);
+    mirrors::FileMirrorStore store(tmp / "m");
+    try {
+      load_index(store);
+      ADD_FAILURE() << key << ": " << text << " accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(UpdateIndex, ReadOnlyStoreIsRefused) {

@@ -54,6 +54,8 @@ TEST(MirrorsConfig, SchemaErrorsNameFileAndLine) {
       {"mirrors:\n  a:\n    binary: true\n", "needs 'url' or 'fetch'", 3},
       {"mirrors:\n  a:\n    url: s3://b\n    access_pair:\n      id: x\n", "secret_variable", 3},
       {"mirrors:\n  a:\n    url: s3://b\n    access_pair: [x, y]\n", "must be an object", 3},
+      // Was a JSON type error (exit 1) when the S3 credentials were resolved.
+      {"mirrors:\n  a:\n    url: s3://b\n    access_pair: {id: [1], secret_variable: S}\n", "'id' must be a string", 3},
       {"mirrors:\n  a:\n    url: s3://b\n    signed: maybe\n", "'signed' must be true or false", 3},
       {"mirrors: [\n", "YAML syntax error", 2},
   };
