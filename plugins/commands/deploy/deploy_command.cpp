@@ -124,6 +124,14 @@ int DeployCommand::run(const CommandInvocation& inv) {
       throw InputError("deploy " + sub, "'" + text + "' is not a deployment id (a number, as 'deploy list' shows)");
     return id;
   };
+  // The state database of a command that only reads or continues what a
+  // run recorded: a missing one is an error, not a new empty database.
+  auto recorded_db_path = [&](const ParsedArgs& a) {
+    auto path = db_path(a);
+    if (!fs::exists(path))
+      throw InputError("deploy " + sub, "no deployments recorded (" + path.string() + " does not exist)");
+    return path;
+  };
   auto log_root = [&](const fs::path& db) { return db.parent_path() / "deploy-logs"; };
   // deploy.state_journal: auto (WAL unless on a network filesystem) or
   // rollback (for a shared filesystem that is not recognised as one).
@@ -217,8 +225,8 @@ int DeployCommand::run(const CommandInvocation& inv) {
   }
 
   if (sub == "resume") {
-    auto path = db_path(vm);
     const std::int64_t id = *deployment_id(true);
+    auto path = recorded_db_path(vm);
     StateDb db(path, journal);
     auto rec = db.deployment(id);
     if (!rec) throw InputError("deploy resume", "no deployment with id " + std::to_string(id) + " in " + path.string());
@@ -230,7 +238,7 @@ int DeployCommand::run(const CommandInvocation& inv) {
 
   if (sub == "rollback") {
     const std::int64_t id = *deployment_id(true);
-    StateDb db(db_path(vm), journal);
+    StateDb db(recorded_db_path(vm), journal);
     rollback_deployment(db, host_.bus(), id);
     auto rec = db.deployment(id);
     if (json)
@@ -245,14 +253,11 @@ int DeployCommand::run(const CommandInvocation& inv) {
     const bool as_json = json;
     const auto wanted = sub == "status" ? deployment_id(false) : std::nullopt;
     auto path = db_path(vm);
-    if (!fs::exists(path)) {
-      if (sub == "list") {
-        inv.out << (as_json ? "[]\n" : "no deployments recorded\n");
-        return kExitOk;
-      }
-      throw InputError("deploy status", "no deployments recorded (" + path.string() + " does not exist)");
+    if (sub == "list" && !fs::exists(path)) {
+      inv.out << (as_json ? "[]\n" : "no deployments recorded\n");
+      return kExitOk;
     }
-    StateDb db(path, journal);
+    StateDb db(recorded_db_path(vm), journal);
     auto all = db.deployments();
     if (sub == "list") {
       if (as_json) {

@@ -134,6 +134,17 @@ TEST_F(DeployCli, DryRunPrintsThePlanAndRecordsNothing) {
   EXPECT_FALSE(fs::exists(db()));
 }
 
+// Commands that continue or read a recorded deployment: with nothing
+// recorded they are errors, and they leave no new empty database behind.
+TEST_F(DeployCli, ResumeAndRollbackWithNothingRecorded) {
+  for (const char* sub : {"resume", "rollback", "status"}) {
+    auto r = host({"deploy", sub, "1"});
+    EXPECT_EQ(r.exit_code, 2) << sub << ": " << r.err;
+    EXPECT_NE(r.err.find("no deployments recorded"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(db())) << sub;
+  }
+}
+
 TEST_F(DeployCli, PlanOfTheStackFixture) {
   SPACKEXT_REQUIRE_FIXTURE(stack, "fixtures/deploy/stack-516.json");
   auto r = host({"deploy", "plan", "--graph", stack.string(), "--workers", "64", "--tiered", "--json"});
