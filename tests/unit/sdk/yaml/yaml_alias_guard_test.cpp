@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "spackext/yaml_alias_guard.hpp"
+#include "alias_bomb.hpp"
 
 namespace {
 
@@ -33,13 +34,8 @@ TEST(YamlAliasGuard, CycleIsNamedWithItsLine) {
 }
 
 TEST(YamlAliasGuard, ExpansionStopsAtTheLimit) {
-  // 10 values, then 9 levels of 10 aliases each: 10^10 values from 1 KB.
-  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
-  for (int i = 1; i <= 9; ++i) {
-    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
-    for (int k = 0; k < 10; ++k) text += (k ? ", *a" : "*a") + std::to_string(i - 1);
-    text += "]\n";
-  }
+  // 10^10 values from 1 KB.
+  const std::string text = spackext::testing::alias_bomb_yaml(9);
   auto problem = find_yaml_alias_problem(YAML::Load(text));
   ASSERT_TRUE(problem);
   EXPECT_NE(problem->what.find("more than 1000000 values"), std::string::npos) << problem->what;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "spackext/yaml_document.hpp"
+#include "alias_bomb.hpp"
 
 namespace {
 
@@ -74,13 +75,8 @@ TEST(YamlDocument, SelfContainingAliasIsAnError) {
 }
 
 TEST(YamlDocument, AliasExpansionBeyondTheLimitIsAnError) {
-  // 10 values, then 6 levels of 10 aliases each: 10^7 values from 600 bytes.
-  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
-  for (int i = 1; i <= 6; ++i) {
-    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
-    for (int k = 0; k < 10; ++k) text += (k ? ", *a" : "*a") + std::to_string(i - 1);
-    text += "]\n";
-  }
+  // 10^7 values from 600 bytes.
+  const std::string text = spackext::testing::alias_bomb_yaml(6);
   try {
     parse_yaml(text, "laughs.yaml");
     ADD_FAILURE() << "accepted";
