@@ -9,18 +9,16 @@ namespace spackext::modules {
 
 namespace {
 
-nlohmann::json to_json(const YAML::Node& n, const std::string& file, YamlAliasGuard& guard) {
-  if (auto problem = guard.enter(n)) throw InputError(file + ":" + std::to_string(n.Mark().line + 1), *problem);
+// The document was checked by check_yaml_aliases: a plain walk ends.
+nlohmann::json to_json(const YAML::Node& n) {
   if (n.IsMap()) {
     auto j = nlohmann::json::object();
-    for (const auto& kv : n) j[kv.first.Scalar()] = to_json(kv.second, file, guard);
-    guard.leave();
+    for (const auto& kv : n) j[kv.first.Scalar()] = to_json(kv.second);
     return j;
   }
   if (n.IsSequence()) {
     auto j = nlohmann::json::array();
-    for (const auto& e : n) j.push_back(to_json(e, file, guard));
-    guard.leave();
+    for (const auto& e : n) j.push_back(to_json(e));
     return j;
   }
   if (n.IsScalar()) return n.Scalar();
@@ -43,8 +41,7 @@ std::optional<NamedMirror> find_named_mirror(const std::filesystem::path& mirror
   if (!mirrors || !mirrors.IsMap() || !mirrors[name]) return std::nullopt;
   const YAML::Node entry = mirrors[name];
   NamedMirror out;
-  YamlAliasGuard guard;
-  out.settings = to_json(entry, mirrors_yaml.string(), guard);
+  out.settings = to_json(entry);
   if (entry.IsScalar()) {
     out.url = entry.Scalar();
     out.settings = {{"url", out.url}};

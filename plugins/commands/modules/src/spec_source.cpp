@@ -1,11 +1,10 @@
 #include "spec_source.hpp"
 
-
 #include <yaml-cpp/yaml.h>
 
 #include <spackext/errors.hpp>
-#include <spackext/yaml_alias_guard.hpp>
 #include <spackext/json_input.hpp>
+#include <spackext/yaml_alias_guard.hpp>
 #include <spackext/spack/install_database.hpp>
 #include <spackext/spack/lockfile.hpp>
 
